@@ -1,0 +1,563 @@
+"""Pipeline steps, following the scikit-learn contract.
+
+A step's constructor stores its keyword parameters unchanged; a class-level ``constraints`` table
+declares the allowed values; validation happens in :meth:`Step.apply` with one message format;
+statistics learned from the data go into the returned artefacts (published in the methodology
+annex); steps never mutate their input.
+
+Parameters left at ``None`` take the framework's defaults and per-node overrides, so the default
+chain reproduces what the framework file says; values given here override the framework globally.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from ikp._types import FloatArray
+from ikp.dataset import Dataset
+from ikp.issues import MethodError
+from ikp.methods import aggregate as agg
+from ikp.methods import classify as cls
+from ikp.methods import impute as imp
+from ikp.methods import normalize as nrm
+from ikp.methods import treat as trt
+from ikp.methods import weights as wts
+
+if TYPE_CHECKING:
+    from ikp.run import IndexRun
+
+StepOutput = tuple[Dataset, dict[str, Any]]
+
+
+class Step:
+    """Base class. Subclasses set ``key`` (registry name), ``input`` and ``output`` dataset
+    names and ``constraints`` (parameter → allowed values tuple, a type, or None for free)."""
+
+    key: ClassVar[str] = ""
+    input: ClassVar[str] = ""
+    output: ClassVar[str] = ""
+    constraints: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, **params: Any) -> None:
+        unknown = set(params) - set(self.constraints)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} got unexpected parameter(s) {sorted(unknown)}; "
+                f"parameters: {sorted(self.constraints)}"
+            )
+        self._params = {name: params.get(name) for name in self.constraints}
+
+    def get_params(self) -> dict[str, Any]:
+        return dict(self._params)
+
+    def set_params(self, **params: Any) -> Step:
+        return type(self)(**{**self._params, **params})
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{k}={v!r}" for k, v in self._params.items() if v is not None)
+        return f"{type(self).__name__}({given})"
+
+    def validate(self) -> None:
+        for name, allowed in self.constraints.items():
+            value = self._params.get(name)
+            if value is None or allowed is None:
+                continue
+            if isinstance(allowed, tuple):
+                if value not in allowed:
+                    choices = ", ".join(repr(a) for a in allowed)
+                    raise ValueError(
+                        f"{type(self).__name__}.{name} must be one of {{{choices}}}; got {value!r}."
+                    )
+            elif isinstance(allowed, type) and (
+                not isinstance(value, allowed) or (isinstance(value, bool) and allowed is not bool)
+            ):
+                if allowed is float and isinstance(value, int) and not isinstance(value, bool):
+                    continue
+                raise ValueError(
+                    f"{type(self).__name__}.{name} must be of type {allowed.__name__}; "
+                    f"got {value!r}."
+                )
+
+    def apply(self, run: IndexRun) -> StepOutput:
+        self.validate()
+        return self._apply(run)
+
+    def _apply(self, run: IndexRun) -> StepOutput:
+        raise NotImplementedError
+
+    def _spec(
+        self, run: IndexRun, code: str | None = None, per_node: str = "per_indicator"
+    ) -> dict[str, Any]:
+        """Framework default (+ node override), then this step's global params, then the
+        step's own per-node override."""
+        spec = run.framework.method(self.key, code)
+        own = {k: v for k, v in self._params.items() if v is not None and not k.startswith("per_")}
+        if "method" in own and own["method"] != spec.get("method"):
+            spec = {k: v for k, v in spec.items() if k == "min_coverage"}
+        spec.update(own)
+        overrides = self._params.get(per_node) or {}
+        if code is not None and code in overrides:
+            extra = dict(overrides[code])
+            if "method" in extra and extra["method"] != spec.get("method"):
+                spec = {k: v for k, v in spec.items() if k == "min_coverage"}
+            spec.update(extra)
+        return spec
+
+
+def _float_params(spec: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {k: spec[k] for k in names if k in spec}
+
+
+# --------------------------------------------------------------------------- screen
+
+
+class Screen(Step):
+    """Data availability per region and per indicator; drops what falls below the thresholds
+    and flags regions whose coverage is below ``flag_below``."""
+
+    key = "screen"
+    input = "raw"
+    output = "screened"
+    constraints: ClassVar[dict[str, Any]] = {
+        "min_region_coverage": float,
+        "min_indicator_coverage": float,
+        "flag_below": float,
+    }
+
+    def _apply(self, run: IndexRun) -> StepOutput:
+        data = run.data[self.input]
+        spec = self._spec(run)
+        present = ~np.isnan(data.values)
+        n_r, n_c = data.shape
+        region_cov = present.mean(axis=1) if n_c else np.zeros(n_r)
+        ind_cov = present.mean(axis=0) if n_r else np.zeros(n_c)
+        keep_r = region_cov >= float(spec.get("min_region_coverage", 0.0))
+        keep_c = ind_cov >= float(spec.get("min_indicator_coverage", 0.0))
+        flag = float(spec.get("flag_below", 0.5))
+        out = Dataset(
+            tuple(r for r, k in zip(data.regions, keep_r, strict=True) if k),
+            tuple(c for c, k in zip(data.columns, keep_c, strict=True) if k),
+            data.values[np.ix_(keep_r, keep_c)],
+        )
+        return out, {
+            "params": spec,
+            "region_coverage": dict(zip(data.regions, region_cov.round(6).tolist(), strict=True)),
+            "indicator_coverage": dict(zip(data.columns, ind_cov.round(6).tolist(), strict=True)),
+            "dropped_regions": [r for r, k in zip(data.regions, keep_r, strict=True) if not k],
+            "dropped_indicators": [c for c, k in zip(data.columns, keep_c, strict=True) if not k],
+            "flagged_regions": [
+                r for r, c in zip(data.regions, region_cov, strict=True) if c < flag
+            ],
+        }
+
+
+# --------------------------------------------------------------------------- impute
+
+
+class Impute(Step):
+    key = "impute"
+    input = "screened"
+    output = "imputed"
+    constraints: ClassVar[dict[str, Any]] = {
+        "method": tuple(imp.IMPUTERS),
+        "per_indicator": dict,
+    }
+
+    def _apply(self, run: IndexRun) -> StepOutput:
+        data = run.data[self.input]
+        groups = run.groups_for(data.regions)
+        out = np.array(data.values, copy=True)
+        mask = np.zeros(data.shape, dtype=bool)
+        methods: dict[str, str] = {}
+        for method, cols in _group_columns(
+            data.columns, lambda c: self._spec(run, c)["method"]
+        ).items():
+            idx = [data.columns.index(c) for c in cols]
+            values, imputed = imp.impute(data.values[:, idx], method, groups=groups)
+            out[:, idx] = values
+            mask[:, idx] = imputed
+            methods.update(dict.fromkeys(cols, method))
+        cells = [
+            {
+                "region_code": data.regions[i],
+                "indicator_code": data.columns[j],
+                "value": float(out[i, j]),
+            }
+            for i, j in zip(*np.nonzero(mask), strict=True)
+        ]
+        return data.with_values(out), {
+            "methods": methods,
+            "imputed_mask": mask,
+            "imputed_cells": cells,
+            "n_imputed": int(mask.sum()),
+        }
+
+
+def _group_columns(columns: tuple[str, ...], key: Any) -> dict[Any, list[str]]:
+    groups: dict[Any, list[str]] = {}
+    for c in columns:
+        groups.setdefault(key(c), []).append(c)
+    return groups
+
+
+# --------------------------------------------------------------------------- treat
+
+
+class Treat(Step):
+    key = "treat"
+    input = "imputed"
+    output = "treated"
+    constraints: ClassVar[dict[str, Any]] = {
+        "method": tuple(trt.TREATERS),
+        "skew_threshold": float,
+        "kurtosis_threshold": float,
+        "max_points": int,
+        "log_fallback": bool,
+        "per_indicator": dict,
+    }
+
+    def _apply(self, run: IndexRun) -> StepOutput:
+        data = run.data[self.input]
+        out = np.array(data.values, copy=True)
+        info: dict[str, Any] = {}
+        for j, code in enumerate(data.columns):
+            spec = self._spec(run, code)
+            if spec.get("method", "none") == "none":
+                continue
+            params = _float_params(
+                spec, ("skew_threshold", "kurtosis_threshold", "max_points", "log_fallback")
+            )
+            col, ti = trt.winsorise_column(data.values[:, j], **params)
+            out[:, j] = col
+            info[code] = asdict(ti)
+        return data.with_values(out), {
+            "treatment": info,
+            "treated_indicators": [c for c, i in info.items() if i.get("treated")],
+        }
+
+
+# --------------------------------------------------------------------------- normalize
+
+
+NORMALIZE_PARAMS = ("lower", "upper", "mean", "sd", "scale", "trunc", "target", "cap")
+
+
+class Normalize(Step):
+    key = "normalize"
+    input = "treated"
+    output = "normalized"
+    constraints: ClassVar[dict[str, Any]] = {
+        "method": tuple(nrm.NORMALIZERS),
+        "lower": None,
+        "upper": None,
+        "mean": None,
+        "sd": None,
+        "scale": None,
+        "trunc": None,
+        "target": None,
+        "cap": None,
+        "per_indicator": dict,
+    }
+
+    def _apply(self, run: IndexRun) -> StepOutput:
+        data = run.data[self.input]
+        out = np.empty(data.shape, dtype=np.float64)
+        direction = np.array(
+            [run.framework.nodes[c].direction for c in data.columns], dtype=np.float64
+        )
+        used: dict[str, dict[str, Any]] = {}
+        # group columns sharing the same spec so each method runs vectorised
+        keyed = _group_columns(data.columns, lambda c: _freeze(self._spec(run, c)))
+        for frozen, cols in keyed.items():
+            spec = dict(frozen)
+            idx = [data.columns.index(c) for c in cols]
+            method = spec.get("method", "minmax")
+            params = _float_params(spec, NORMALIZE_PARAMS)
+            for name in ("lower", "upper", "target"):
+                if method in ("goalposts", "dist2target") and name in params:
+                    params[name] = np.broadcast_to(
+                        np.asarray(params[name], dtype=np.float64), (len(idx),)
+                    ).copy()
+            params = {k: v for k, v in params.items() if k in _accepted(method)}
+            out[:, idx] = nrm.normalize(
+                data.values[:, idx], method, direction=direction[idx], **params
+            )
+            for c in cols:
+                used[c] = spec
+        stats = {
+            c: {
+                "min": _nanstat(np.nanmin, data.values[:, j]),
+                "max": _nanstat(np.nanmax, data.values[:, j]),
+                "mean": _nanstat(np.nanmean, data.values[:, j]),
+                "sd": _nanstat(lambda v: np.nanstd(v, ddof=1), data.values[:, j]),
+            }
+            for j, c in enumerate(data.columns)
+        }
+        return data.with_values(out), {"methods": used, "input_stats": stats}
+
+
+def _accepted(method: str) -> tuple[str, ...]:
+    return {
+        "minmax": ("lower", "upper"),
+        "zscore": ("mean", "sd"),
+        "goalposts": ("lower", "upper", "scale", "trunc"),
+        "dist2target": ("target", "cap"),
+    }.get(method, ())
+
+
+def _nanstat(func: Any, values: FloatArray) -> float | None:
+    if np.all(np.isnan(values)):
+        return None
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = float(func(values))
+    return result if np.isfinite(result) else None
+
+
+def _freeze(spec: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in spec.items()))
+
+
+# --------------------------------------------------------------------------- weight
+
+
+class Weight(Step):
+    """Chooses the weight of every node for the run's region level.
+
+    ``method``: ``framework`` (the file's weights), ``equal``, ``pca`` (COINr-style PCA weights
+    for each group's children, from the normalised data), or ``ahp`` (``ahp`` maps an aggregate
+    code to a pairwise-comparison matrix of its children; CR > ``max_cr`` is refused unless
+    ``allow_inconsistent``). ``explicit`` overrides single node weights last."""
+
+    key = "weight"
+    input = "normalized"
+    output = "normalized"
+    constraints: ClassVar[dict[str, Any]] = {
+        "method": ("framework", "equal", "pca", "ahp"),
+        "ahp": dict,
+        "explicit": dict,
+        "max_cr": float,
+        "allow_inconsistent": bool,
+    }
+
+    def _apply(self, run: IndexRun) -> StepOutput:
+        fw = run.framework
+        data = run.data[self.input]
+        method = self._params.get("method") or "framework"
+        weights = {c: fw.nodes[c].weight(run.region_level) for c in fw.nodes}
+        details: dict[str, Any] = {}
+        if method == "equal":
+            weights = dict.fromkeys(fw.nodes, 1.0)
+        elif method == "pca":
+            frame = data
+            for code in fw.aggregates:
+                kids = fw.children(code)
+                if fw.nodes[code].level == 2 and len(kids) > 1:
+                    cols = [c for c in kids if c in frame.columns]
+                    if len(cols) > 1:
+                        w = wts.pca_weights(frame.select(cols).values)
+                        weights.update(zip(cols, (float(x) for x in w), strict=True))
+            details["note"] = "PCA weights for indicators within each level-2 group"
+        if method == "ahp" or self._params.get("ahp"):
+            for code, matrix in (self._params.get("ahp") or {}).items():
+                kids = fw.children(code)
+                result = wts.ahp_weights(
+                    np.asarray(matrix, dtype=np.float64),
+                    max_cr=float(self._params.get("max_cr") or 0.1),
+                    allow_inconsistent=bool(self._params.get("allow_inconsistent")),
+                )
+                if len(result.weights) != len(kids):
+                    raise MethodError(
+                        f"AHP matrix for {code!r} is {len(result.weights)}×{len(result.weights)} "
+                        f"but {code!r} has {len(kids)} children: {', '.join(kids)}"
+                    )
+                weights.update(zip(kids, (float(x) for x in result.weights), strict=True))
+                details[code] = {"cr": result.cr, "ci": result.ci, "lambda_max": result.lambda_max}
+        for code, value in (self._params.get("explicit") or {}).items():
+            fw.node(code)
+            if not np.isfinite(value) or value < 0:
+                raise ValueError(f"Weight.explicit[{code!r}] must be a number >= 0; got {value!r}.")
+            weights[code] = float(value)
+        for code in fw.aggregates:
+            if sum(weights[k] for k in fw.children(code)) <= 0:
+                raise MethodError(f"all children of {code!r} have weight 0")
+        effective = effective_weights(fw, weights)
+        return data, {"method": method, "weights": weights, "effective": effective, "ahp": details}
+
+
+def effective_weights(fw: Any, weights: Mapping[str, float]) -> dict[str, float]:
+    """Each node's share of the index given a weight set (no missing data)."""
+    out: dict[str, float] = {fw.root: 1.0}
+    for lvl in range(fw.n_levels, 1, -1):
+        for code in fw.at_level(lvl):
+            kids = fw.children(code)
+            total = sum(weights[k] for k in kids)
+            for k in kids:
+                out[k] = out[code] * (weights[k] / total if total > 0 else 0.0)
+    return out
+
+
+# --------------------------------------------------------------------------- aggregate
+
+
+class Aggregate(Step):
+    """Aggregates level by level up to the index with each node's method and the run's weights.
+    A child missing for a region is dropped and the remaining weights rescaled; below
+    ``min_coverage`` (share of children present) the node is missing."""
+
+    key = "aggregate"
+    input = "normalized"
+    output = "aggregated"
+    constraints: ClassVar[dict[str, Any]] = {
+        "method": tuple(agg.AGGREGATORS),
+        "p": None,
+        "min_coverage": float,
+        "per_node": dict,
+    }
+
+    def _apply(self, run: IndexRun) -> StepOutput:
+        fw = run.framework
+        data = run.data[self.input]
+        weights = run.current_weights()
+        values: dict[str, FloatArray] = {c: data.values[:, j] for j, c in enumerate(data.columns)}
+        n = len(data.regions)
+        used: dict[str, dict[str, Any]] = {}
+        for code in fw.aggregates:
+            spec = self._spec(run, code, per_node="per_node")
+            kids = [k for k in fw.children(code) if k in values]
+            if not kids:
+                values[code] = np.full(n, np.nan)
+                continue
+            matrix = np.column_stack([values[k] for k in kids])
+            w = np.array([weights[k] for k in kids], dtype=np.float64)
+            method = spec.get("method", "arithmetic")
+            try:
+                values[code] = agg.aggregate(
+                    matrix,
+                    w,
+                    method=method,
+                    p=spec.get("p"),
+                    min_coverage=float(spec.get("min_coverage", 0.0)),
+                )
+            except MethodError as exc:
+                raise MethodError(f"aggregating {code!r}: {exc}") from exc
+            used[code] = {
+                "method": method,
+                "p": spec.get("p"),
+                "min_coverage": spec.get("min_coverage", 0.0),
+            }
+        columns = (*data.columns, *fw.aggregates)
+        out = np.column_stack([values[c] for c in columns]) if columns else np.empty((n, 0))
+        return Dataset(data.regions, columns, out), {"methods": used}
+
+
+# --------------------------------------------------------------------------- rescale
+
+
+class Rescale(Step):
+    """Rescales aggregate scores to 0–100: ``none`` (keep, already 0–100 after min-max and a
+    mean), ``minmax`` (lowest 0, highest 100) or ``max`` (highest observed = 100)."""
+
+    key = "rescale"
+    input = "aggregated"
+    output = "scores"
+    constraints: ClassVar[dict[str, Any]] = {
+        "method": ("none", "minmax", "max"),
+        "upper": float,
+        "per_node": dict,
+    }
+
+    def _apply(self, run: IndexRun) -> StepOutput:
+        fw = run.framework
+        data = run.data[self.input]
+        out = np.array(data.values, copy=True)
+        used: dict[str, str] = {}
+        for j, code in enumerate(data.columns):
+            if fw.nodes[code].level == 1:
+                continue
+            spec = self._spec(run, code, per_node="per_node")
+            method = spec.get("method", "none")
+            used[code] = method
+            if method != "none":
+                out[:, j] = cls.rescale(
+                    data.values[:, j], method, upper=float(spec.get("upper", 100.0))
+                )
+        return data.with_values(out), {"methods": used}
+
+
+# --------------------------------------------------------------------------- classify
+
+
+class Classify(Step):
+    """Ranks (1 = most vulnerable; ties share the lowest rank number) and classes per node:
+    ``fixed`` cut-offs per region level, ``mean_sd`` (mean ± k·SD), ``quantile`` or
+    ``natural_breaks``. Classes are computed for aggregate nodes."""
+
+    key = "classify"
+    input = "scores"
+    output = "ranks"
+    constraints: ClassVar[dict[str, Any]] = {
+        "method": ("fixed", "mean_sd", "quantile", "natural_breaks"),
+        "cutoffs": None,
+        "k": float,
+        "probs": None,
+    }
+
+    def _apply(self, run: IndexRun) -> StepOutput:
+        fw = run.framework
+        data = run.data[self.input]
+        spec = fw.classification
+        method = self._params.get("method") or spec.method
+        ranks = cls.rank_desc(data.values)
+        classes = np.full(data.shape, -1.0)
+        cutoffs_used: dict[str, list[float]] = {}
+        n_classes = len(spec.labels)
+        for j, code in enumerate(data.columns):
+            if fw.nodes[code].level == 1:
+                continue
+            scores = data.values[:, j]
+            cut = self.cutoffs_for(run, method, scores, n_classes)
+            cutoffs_used[code] = [float(c) for c in cut]
+            classes[:, j] = cls.classify(scores, cut)
+        return data.with_values(np.asarray(ranks, dtype=np.float64)), {
+            "method": method,
+            "classes": classes,
+            "cutoffs": cutoffs_used,
+            "labels_id": list(fw.class_labels("id")),
+            "labels_en": list(fw.class_labels("en")),
+        }
+
+    def cutoffs_for(
+        self, run: IndexRun, method: str, scores: FloatArray, n_classes: int
+    ) -> tuple[float, ...]:
+        spec = run.framework.classification
+        if method == "fixed":
+            given = self._params.get("cutoffs")
+            if isinstance(given, Mapping):
+                given = given.get(run.region_level)
+            return tuple(float(c) for c in (given or run.framework.cutoffs(run.region_level)))
+        finite = scores[np.isfinite(scores)]
+        if finite.size == 0:
+            return tuple(float("nan") for _ in range(n_classes - 1))
+        if method == "mean_sd":
+            k = float(self._params.get("k") or spec.k)
+            return tuple(float(c) for c in cls.cutoffs_mean_sd(finite, k=k))
+        if method == "quantile":
+            probs = self._params.get("probs") or spec.probs
+            return tuple(float(c) for c in cls.cutoffs_quantile(finite, probs=tuple(probs)))
+        return tuple(float(c) for c in cls.cutoffs_natural_breaks(finite, n_classes=n_classes))
+
+
+STEPS: dict[str, type[Step]] = {
+    s.key: s for s in (Screen, Impute, Treat, Normalize, Weight, Aggregate, Rescale, Classify)
+}
+
+
+def default_chain() -> list[Step]:
+    """The framework-driven chain: every parameter comes from the framework file."""
+    return [Screen(), Impute(), Treat(), Normalize(), Weight(), Aggregate(), Rescale(), Classify()]
