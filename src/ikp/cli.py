@@ -1,0 +1,724 @@
+"""The ``ikp`` command. Help in Bahasa Indonesia first, then English.
+
+Every verb works on files only (no database). Errors print as a table of issues (or JSON with
+``--format json``) and exit with status 1; nothing is written when the input has errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar, cast
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import ikp
+from ikp import SYNTHETIC_LABEL, SYNTHETIC_LABEL_EN
+from ikp.issues import IkpError, ValidationFailed, ValidationReport
+
+app = typer.Typer(
+    name="ikp",
+    help=(
+        "Indeks Kerawanan Pemilu: hitung, periksa dan jelaskan indeks kerawanan pemilu.\n\n"
+        "Election Vulnerability Index: compute, check and explain the index."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+framework_app = typer.Typer(
+    help="Kerangka indeks: tampilkan, periksa, ekspor. / Index frameworks: show, check, export.",
+    no_args_is_help=True,
+)
+app.add_typer(framework_app, name="framework")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class RegionLevel(StrEnum):
+    province = "province"
+    regency = "regency"
+
+
+FrameworkOpt = Annotated[
+    str,
+    typer.Option(
+        "--framework",
+        "-f",
+        help="Kerangka: id bawaan (ikp-2024, tps-2024) atau berkas YAML/CSV/XLSX. / Framework id or file.",
+    ),
+]
+LevelOpt = Annotated[
+    RegionLevel,
+    typer.Option("--level", "-l", help="Tingkat wilayah. / Region level (province | regency)."),
+]
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", help="Format keluaran. / Output format (table | json | csv)."),
+]
+SheetOpt = Annotated[
+    str | None, typer.Option("--sheet", help="Nama sheet XLSX. / XLSX sheet name (default 'data').")
+]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option("--period", help="Periode (format panjang). / Period to use (long layout)."),
+]
+
+
+def main() -> None:
+    app()
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handles_errors(func: F) -> F:
+    """Turn the core's deliberate errors into a clear message and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ValidationFailed as exc:
+            fmt = kwargs.get("fmt", OutputFormat.table)
+            _print_report(
+                exc.report,
+                fmt if isinstance(fmt, OutputFormat) else OutputFormat.table,
+                title=str(exc).splitlines()[0],
+            )
+            raise typer.Exit(1) from None
+        except (IkpError, FileNotFoundError, ValueError, KeyError) as exc:
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+            err_console.print(f"[bold red]Galat / Error:[/] {message}")
+            raise typer.Exit(1) from None
+
+    return cast(F, wrapper)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err_console.print(f"[bold red]Galat / Error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _print_report(report: ValidationReport, fmt: OutputFormat, *, title: str) -> None:
+    if fmt is OutputFormat.json:
+        console.print_json(report.to_json())
+        return
+    if fmt is OutputFormat.csv:
+        rows = [
+            {
+                "severity": str(i.severity),
+                "code": str(i.code),
+                "file": i.location.file,
+                "sheet": i.location.sheet,
+                "row": i.location.row,
+                "column": i.location.column,
+                "region_code": i.location.region_code,
+                "node_code": i.location.node_code,
+                "message": i.message,
+                "hint": i.hint,
+            }
+            for i in report
+        ]
+        sys.stdout.write(pd.DataFrame(rows).to_csv(index=False))
+        return
+    if not len(report):
+        console.print(f"[green]✓ {title}: tidak ada masalah / no issues[/]")
+        return
+    table = Table(title=title, show_lines=False)
+    for col in (
+        "",
+        "kode / code",
+        "baris / row",
+        "kolom / column",
+        "wilayah / region",
+        "pesan / message",
+        "saran / hint",
+    ):
+        table.add_column(col, overflow="fold")
+    for i in report:
+        mark = "[red]✗[/]" if str(i.severity) == "error" else "[yellow]![/]"
+        table.add_row(
+            mark,
+            str(i.code),
+            "" if i.location.row is None else str(i.location.row),
+            i.location.column or "",
+            i.location.region_code or i.location.node_code or "",
+            i.message,
+            i.hint or "",
+        )
+    console.print(table)
+    console.print(
+        f"{len(report.errors)} galat / errors, {len(report.warnings)} peringatan / warnings"
+    )
+
+
+def _print_frame(
+    frame: pd.DataFrame, fmt: OutputFormat, *, title: str, limit: int | None = None
+) -> None:
+    if fmt is OutputFormat.json:
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+        return
+    if fmt is OutputFormat.csv:
+        sys.stdout.write(frame.to_csv(index=False))
+        return
+    shown = frame if limit is None else frame.head(limit)
+    table = Table(title=title)
+    for col in shown.columns:
+        table.add_column(str(col), overflow="fold")
+    for row in shown.itertuples(index=False):
+        table.add_row(*[_fmt_cell(v) for v in row])
+    console.print(table)
+    if limit is not None and len(frame) > limit:
+        console.print(f"… {len(frame) - limit} baris lagi / more rows (--format csv for all)")
+
+
+def _fmt_cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.2f}"
+    return "" if value is None else str(value)
+
+
+def _synthetic_banner(synthetic: bool) -> None:
+    if synthetic:
+        err_console.print(
+            Panel(f"[bold]{SYNTHETIC_LABEL}[/]\n{SYNTHETIC_LABEL_EN}", style="yellow", expand=False)
+        )
+
+
+@contextmanager
+def _progress(description: str, total: int) -> Iterator[Callable[[int, int], None]]:
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(description, total=total)
+
+        def update(done: int, of: int) -> None:
+            progress.update(task, completed=done, total=of)
+
+        yield update
+
+
+def _load_input(
+    data: Path | None,
+    framework: Any,
+    level: str,
+    *,
+    sample: bool,
+    seed: int,
+    sheet: str | None,
+    period: str | None,
+) -> tuple[Any, dict[str, str], dict[str, str], dict[str, Any]]:
+    """(raw Dataset, region names, groups, metadata) from a file or the synthetic sample."""
+    if sample or data is None:
+        if not sample:
+            _fail("berikan berkas data atau --sample / give a data file or --sample")
+        from ikp.sample import generate
+
+        s = generate(framework, level, seed=seed)
+        return s.values, s.region_names, s.groups, s.metadata
+    from ikp.io.readers import load_data
+
+    loaded = load_data(data, framework, level, sheet=sheet, period=period)
+    meta = {"source": loaded.source, "synthetic": loaded.synthetic}
+    if loaded.synthetic:
+        meta.update(label=SYNTHETIC_LABEL, label_en=SYNTHETIC_LABEL_EN)
+    groups = dict(zip(loaded.dataset.regions, loaded.groups, strict=True))
+    return loaded.dataset, loaded.region_names, groups, meta
+
+
+def _framework(source: str) -> Any:
+    from ikp.framework import load_framework
+
+    return load_framework(source)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@app.command()
+@handles_errors
+def demo(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder keluaran. / Output folder.")
+    ] = Path("ikp-output"),
+    runs: Annotated[
+        int, typer.Option("--runs", help="Jumlah simulasi Monte Carlo. / Monte Carlo runs.")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Benih acak. / Random seed.")] = 2024,
+) -> None:
+    """Hitung IKP 2024 dari data contoh SINTETIS untuk semua kab/kota dan provinsi, dengan analisis
+    ketidakpastian, lalu tulis semua keluaran dan ringkasan HTML.
+
+    Compute IKP 2024 on SYNTHETIC sample data for every kabupaten/kota and province, with an
+    uncertainty analysis, and write all outputs and an HTML summary."""
+    from ikp.demo import run_demo
+
+    _synthetic_banner(True)
+    started = time.perf_counter()
+    with _progress("Monte Carlo", runs) as progress:
+        summary = run_demo(out, runs=runs, seed=seed, progress=progress)
+    summary_table = Table(title=f"IKP 2024 — {SYNTHETIC_LABEL}")
+    summary_table.add_column("tingkat / level")
+    summary_table.add_column("wilayah / regions", justify="right")
+    for label in summary["labels"]:
+        summary_table.add_column(label, justify="right")
+    summary_table.add_column("waktu hitung / compute ms", justify="right")
+    for level, info in summary["levels"].items():
+        summary_table.add_row(
+            level,
+            str(info["regions"]),
+            *[str(info["class_counts"].get(lab, 0)) for lab in summary["labels"]],
+            f"{info['compute_ms']:.1f}",
+        )
+    console.print(summary_table)
+    top = Table(title="10 kab/kota paling rawan / most vulnerable (SINTETIS)")
+    for col in ("rank", "kode", "nama", "skor", "kelas", "rank p05–p95", "P(tinggi)"):
+        top.add_column(col)
+    for row in summary["top"]:
+        top.add_row(
+            str(row["rank"]),
+            row["region_code"],
+            row["region_name"],
+            f"{row['score']:.2f}",
+            row["class"],
+            f"{row['rank_p05']:.0f}–{row['rank_p95']:.0f}",
+            f"{row['prob_top']:.2f}",
+        )
+    console.print(top)
+    console.print(f"Monte Carlo: {runs} runs in {summary['uncertainty_seconds']:.2f} s")
+    console.print(
+        f"Keluaran / outputs: [bold]{Path(out).resolve()}[/] ({len(summary['files'])} files)"
+    )
+    console.print(f"Ringkasan HTML / HTML summary: [bold]{summary['html']}[/]")
+    console.print(f"Selesai dalam / done in {time.perf_counter() - started:.1f} s")
+    _synthetic_banner(True)
+
+
+@app.command()
+@handles_errors
+def compute(
+    data: Annotated[
+        Path | None, typer.Argument(help="Berkas data (CSV/XLSX/Parquet). / Data file.")
+    ] = None,
+    framework: FrameworkOpt = "ikp-2024",
+    level: LevelOpt = RegionLevel.regency,
+    recipe: Annotated[
+        Path | None, typer.Option("--recipe", help="Ulangi resep. / Re-run a recipe (YAML).")
+    ] = None,
+    allow_other_data: Annotated[
+        bool,
+        typer.Option(
+            "--allow-other-data", help="Resep pada data lain. / Apply a recipe to other data."
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder keluaran. / Output folder.")
+    ] = None,
+    formats: Annotated[
+        str, typer.Option("--formats", help="csv,xlsx,json,parquet")
+    ] = "csv,xlsx,json,parquet",
+    sample: Annotated[
+        bool, typer.Option("--sample", help="Pakai data SINTETIS. / Use synthetic data.")
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed")] = 2024,
+    runs: Annotated[
+        int, typer.Option("--uncertainty", help="Simulasi Monte Carlo (0 = tidak). / MC runs.")
+    ] = 0,
+    sheet: SheetOpt = None,
+    period: PeriodOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Baris ditampilkan. / Rows shown in table.")
+    ] = 20,
+) -> None:
+    """Hitung indeks dari berkas data (atau dari resep). / Compute the index from a data file
+    (or regenerate a run from its recipe)."""
+    from ikp import recipes
+    from ikp.io.results import index_table, write_results
+    from ikp.run import compute as run_compute
+
+    if recipe is not None:
+        rec = recipes.load(recipe)
+        fw = recipes.framework_of(rec)
+        lvl = str(rec["region_level"])
+    else:
+        fw = _framework(framework)
+        lvl = level.value
+    raw, names, groups, meta = _load_input(
+        data, fw, lvl, sample=sample, seed=seed, sheet=sheet, period=period
+    )
+    _synthetic_banner(bool(meta.get("synthetic")))
+    started = time.perf_counter()
+    if recipe is not None:
+        run = recipes.replay(
+            rec, raw, region_names=names, groups=groups, allow_other_data=allow_other_data
+        )
+    else:
+        run = run_compute(fw, raw, lvl, region_names=names, groups=groups, metadata=meta)
+    elapsed = (time.perf_counter() - started) * 1000
+    unc = None
+    if runs > 0:
+        from ikp.uncertainty import UncertaintySpec, run_uncertainty
+
+        with _progress("Monte Carlo", runs) as progress:
+            unc = run_uncertainty(
+                run, UncertaintySpec(n_runs=runs, seed=seed), progress=progress
+            ).table
+    if out is not None:
+        files = write_results(
+            run, out, formats=[f.strip() for f in formats.split(",") if f.strip()], uncertainty=unc
+        )
+        err_console.print(f"{len(files)} berkas ditulis / files written to {out}")
+    table = index_table(run, unc)
+    cols = [
+        c
+        for c in (
+            "rank",
+            "region_code",
+            "region_name",
+            "score",
+            "class",
+            "rank_p05",
+            "rank_p95",
+            "reliability",
+        )
+        if c in table.columns
+    ]
+    _print_frame(table[cols], fmt, title=f"{fw.name_id} — {lvl} ({elapsed:.1f} ms)", limit=limit)
+    _synthetic_banner(bool(meta.get("synthetic")))
+
+
+@app.command()
+@handles_errors
+def validate(
+    data: Annotated[Path, typer.Argument(help="Berkas data. / Data file.")],
+    framework: FrameworkOpt = "ikp-2024",
+    level: LevelOpt = RegionLevel.regency,
+    province: Annotated[
+        str | None,
+        typer.Option("--province", help="Batasi ke provinsi. / Only this province's kab/kota."),
+    ] = None,
+    sheet: SheetOpt = None,
+    period: PeriodOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Periksa berkas data dan laporkan SEMUA masalah sekaligus. / Check a data file and report
+    every issue at once (exit status 1 on errors)."""
+    from ikp.io.readers import validate_data
+
+    fw = _framework(framework)
+    report = validate_data(data, fw, level.value, sheet=sheet, period=period, province=province)
+    _print_report(report, fmt, title=f"{data.name}")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def template(
+    out: Annotated[Path, typer.Argument(help="Berkas keluaran .xlsx/.csv. / Output file.")],
+    framework: FrameworkOpt = "ikp-2024",
+    level: LevelOpt = RegionLevel.regency,
+    province: Annotated[
+        str | None,
+        typer.Option("--province", help="Hanya kab/kota provinsi ini. / Only this province."),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="id | en")] = "id",
+) -> None:
+    """Tulis lembar isian data untuk satu kerangka dan tingkat wilayah. / Write the data-entry
+    spreadsheet for a framework and region level."""
+    from ikp.io.template import write_template
+
+    fw = _framework(framework)
+    path = write_template(fw, level.value, out, province=province, lang=lang)
+    console.print(f"Templat ditulis / template written: [bold]{path}[/]")
+
+
+@app.command()
+@handles_errors
+def audit(
+    data: Annotated[Path | None, typer.Argument(help="Berkas data. / Data file.")] = None,
+    framework: FrameworkOpt = "ikp-2024",
+    level: LevelOpt = RegionLevel.regency,
+    sample: Annotated[
+        bool, typer.Option("--sample", help="Pakai data SINTETIS. / Use synthetic data.")
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed")] = 2024,
+    sheet: SheetOpt = None,
+    period: PeriodOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Audit statistik: korelasi, alfa Cronbach, PCA, tanda bahaya. / Statistical audit:
+    correlations, Cronbach's alpha, PCA, flags."""
+    from ikp.audit import audit as run_audit
+    from ikp.run import compute as run_compute
+
+    fw = _framework(framework)
+    raw, names, groups, meta = _load_input(
+        data, fw, level.value, sample=sample, seed=seed, sheet=sheet, period=period
+    )
+    _synthetic_banner(bool(meta.get("synthetic")))
+    run = run_compute(fw, raw, level.value, region_names=names, groups=groups, metadata=meta)
+    result = run_audit(run)
+    if fmt is OutputFormat.json:
+        sys.stdout.write(
+            json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str) + "\n"
+        )
+        return
+    if fmt is OutputFormat.csv:
+        sys.stdout.write(result.correlations.to_csv(index=False))
+        return
+    groups_table = result.cronbach.merge(
+        result.pca[["node", "pc1_share", "n_above_one"]], on="node", how="left"
+    )
+    _print_frame(groups_table, fmt, title="Kelompok / groups: Cronbach α, PCA")
+    _print_frame(
+        result.flags[["node", "other", "kind", "value", "message_id"]],
+        fmt,
+        title="Tanda / flags",
+        limit=40,
+    )
+    _synthetic_banner(bool(meta.get("synthetic")))
+
+
+@app.command()
+@handles_errors
+def uncertainty(
+    data: Annotated[Path | None, typer.Argument(help="Berkas data. / Data file.")] = None,
+    framework: FrameworkOpt = "ikp-2024",
+    level: LevelOpt = RegionLevel.regency,
+    runs: Annotated[
+        int, typer.Option("--runs", help="Jumlah simulasi. / Monte Carlo runs.")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    sensitivity: Annotated[
+        bool,
+        typer.Option("--sensitivity", help="Juga indeks sensitivitas. / Also sensitivity indices."),
+    ] = False,
+    sample: Annotated[
+        bool, typer.Option("--sample", help="Pakai data SINTETIS. / Use synthetic data.")
+    ] = False,
+    sheet: SheetOpt = None,
+    period: PeriodOpt = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Tulis CSV. / Write CSV here.")
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    limit: Annotated[int, typer.Option("--limit")] = 20,
+) -> None:
+    """Analisis ketidakpastian Monte Carlo dan sensitivitas. / Monte Carlo uncertainty and
+    variance-based sensitivity analysis."""
+    from ikp.run import compute as run_compute
+    from ikp.uncertainty import UncertaintySpec, run_sensitivity, run_uncertainty
+
+    fw = _framework(framework)
+    raw, names, groups, meta = _load_input(
+        data, fw, level.value, sample=sample, seed=seed, sheet=sheet, period=period
+    )
+    _synthetic_banner(bool(meta.get("synthetic")))
+    run = run_compute(fw, raw, level.value, region_names=names, groups=groups, metadata=meta)
+    spec = UncertaintySpec(n_runs=runs, seed=seed)
+    started = time.perf_counter()
+    with _progress("Monte Carlo", runs) as progress:
+        result = run_uncertainty(run, spec, progress=progress)
+    err_console.print(f"{runs} runs in {time.perf_counter() - started:.2f} s")
+    table = result.table.copy()
+    table.insert(1, "region_name", [names.get(r, "") for r in table["region_code"]])
+    table = table.sort_values("rank_nominal", kind="stable")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if meta.get("synthetic"):
+            table.insert(0, "synthetic", True)
+        table.to_csv(out, index=False)
+    _print_frame(table, fmt, title="Ketidakpastian peringkat / rank uncertainty", limit=limit)
+    if sensitivity:
+        sa = run_sensitivity(run, spec)
+        if sa.sensitivity is not None:
+            _print_frame(sa.sensitivity, fmt, title="Indeks sensitivitas / sensitivity indices")
+    _synthetic_banner(bool(meta.get("synthetic")))
+
+
+@app.command()
+@handles_errors
+def compare(
+    a: Annotated[
+        Path, typer.Argument(help="Hasil A (CSV/Parquet/JSON dari compute). / Results A.")
+    ],
+    b: Annotated[Path, typer.Argument(help="Hasil B. / Results B.")],
+    node: Annotated[
+        str | None, typer.Option("--node", help="Simpul (default indeks). / Node code.")
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    limit: Annotated[int, typer.Option("--limit")] = 20,
+) -> None:
+    """Bandingkan dua hasil: perubahan skor dan peringkat per wilayah. / Compare two results:
+    score and rank changes per region."""
+    from ikp.compare import compare_results, read_results
+
+    table = compare_results(read_results(a), read_results(b), node=node)
+    _print_frame(table, fmt, title=f"{a.name} → {b.name}", limit=limit)
+
+
+@framework_app.command("show")
+@handles_errors
+def framework_show(
+    framework: Annotated[
+        str, typer.Argument(help="id bawaan atau berkas. / Built-in id or file.")
+    ] = "ikp-2024",
+    level: LevelOpt = RegionLevel.regency,
+    fmt: FormatOpt = OutputFormat.table,
+    lang: Annotated[str, typer.Option("--lang")] = "id",
+) -> None:
+    """Tampilkan pohon kerangka dan bobot efektif. / Show the tree and effective weights."""
+    from rich.tree import Tree
+
+    fw = _framework(framework)
+    eff = fw.effective_weights(level.value)
+    if fmt is not OutputFormat.table:
+        table = fw.to_table(level.value)
+        table["EffectiveWeight"] = [eff[c] for c in table["iCode"]]
+        _print_frame(table, fmt, title=fw.id)
+        return
+
+    def label(code: str) -> str:
+        n = fw.nodes[code]
+        return f"[bold]{code}[/] {n.name(lang)}  [dim]w={n.weight(level.value):g} eff={eff[code]:.3f}[/]"
+
+    tree = Tree(f"[bold]{fw.root}[/] {fw.nodes[fw.root].name(lang)} ({fw.id} v{fw.version})")
+
+    def add(branch: Tree, code: str) -> None:
+        for kid in fw.children(code):
+            add(branch.add(label(kid)), kid)
+
+    add(tree, fw.root)
+    console.print(tree)
+    for text in fw.assumptions:
+        console.print(f"[yellow]asumsi / assumption:[/] {text}")
+
+
+@framework_app.command("check")
+@handles_errors
+def framework_check(
+    framework: Annotated[str, typer.Argument(help="Berkas kerangka. / Framework file.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Periksa berkas kerangka; laporkan semua masalah. / Check a framework file; report every problem."""
+    from ikp.framework import check_framework
+
+    fw, report = check_framework(framework)
+    _print_report(report, fmt, title=framework)
+    if fw is None:
+        raise typer.Exit(1)
+    if fmt is OutputFormat.table:
+        console.print(
+            f"{fw.id}: {len(fw.indicators)} indikator, "
+            + ", ".join(
+                f"{len(fw.at_level(lv))} {fw.level_name(lv)}" for lv in range(2, fw.n_levels + 1)
+            )
+        )
+
+
+@framework_app.command("export")
+@handles_errors
+def framework_export(
+    framework: Annotated[str, typer.Argument(help="id bawaan atau berkas. / Built-in id or file.")],
+    out: Annotated[
+        Path, typer.Argument(help=".yaml, .csv atau .xlsx (tabel gaya COINr). / COINr-style table.")
+    ],
+) -> None:
+    """Ekspor kerangka sebagai YAML atau tabel metadata gaya COINr. / Export as YAML or COINr iMeta."""
+    from ikp.framework import export_table
+
+    fw = _framework(framework)
+    if out.suffix.lower() in (".yaml", ".yml"):
+        out.write_text(fw.to_yaml(), "utf-8")
+    else:
+        export_table(fw, out)
+    console.print(f"ditulis / written: [bold]{out}[/]")
+
+
+@app.command()
+@handles_errors
+def regions(
+    query: Annotated[
+        str | None, typer.Argument(help="Kode atau nama. / Code or name to look up.")
+    ] = None,
+    level: Annotated[
+        int | None, typer.Option("--level", help="1 provinsi, 2 kab/kota, 3 kecamatan, 4 desa")
+    ] = None,
+    children: Annotated[
+        str | None, typer.Option("--children", help="Anak dari kode ini. / Children of this code.")
+    ] = None,
+    edition: Annotated[str, typer.Option("--edition", help="current | 2022")] = "current",
+    fmt: FormatOpt = OutputFormat.table,
+    limit: Annotated[int, typer.Option("--limit")] = 40,
+) -> None:
+    """Cari wilayah menurut kode atau nama. / Look up regions by code or name."""
+    from ikp.regions import LEVELS, RegionRegistry, normalize_code
+
+    deep = (
+        (level or 2) > 2
+        or (children is not None and children.count(".") >= 1)
+        or (query is not None and sum(ch.isdigit() for ch in query) > 4)
+    )
+    reg = RegionRegistry.load(edition, max_level=4 if deep else 2)
+    if children is not None:
+        found = list(reg.children(normalize_code(children)))
+    elif query is None:
+        found = list(reg.at_level(level or 1))
+    elif any(ch.isdigit() for ch in query):
+        found = [reg.get(query)]
+    else:
+        found = reg.search(query, level=level, limit=limit)
+    frame = pd.DataFrame(
+        [
+            {
+                "kode": r.code,
+                "nama": r.name,
+                "tingkat": r.level_name,
+                "induk": r.parent or "",
+                "penduduk": reg.population(r.code),
+                "luas_km2": reg.area_km2(r.code),
+            }
+            for r in found
+        ]
+    )
+    counts = ", ".join(f"{LEVELS[k]}: {v}" for k, v in reg.counts.items())
+    _print_frame(frame, fmt, title=f"Wilayah / regions ({reg.edition}) {counts}", limit=limit)
+
+
+@app.command()
+def version() -> None:
+    """Versi. / Version."""
+    console.print(f"ikp {ikp.__version__}")
+
+
+if __name__ == "__main__":
+    main()

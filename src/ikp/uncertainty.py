@@ -1,0 +1,1146 @@
+"""Monte Carlo uncertainty analysis and variance-based sensitivity analysis of a run.
+
+The uncertain inputs (OECD/JRC Handbook 2008, step 7; COINr ``get_sensitivity``):
+
+* the weights of every framework level: each weight of a node at level ``l`` is multiplied by
+  ``U(1 - noise_l, 1 + noise_l)`` (COINr ``get_noisy_weights``); one input per level;
+* the normalisation method, the aggregation method and the imputation method: each a discrete
+  uniform choice among a list of alternatives; one input each.
+
+``run_uncertainty(run, spec)`` draws ``spec.n_runs`` replications and reports, per region, the
+nominal, median, mean, 5th and 95th percentile rank, the scores' 5th/95th percentiles and the
+probability of every class. ``run_sensitivity(run, spec)`` (or ``spec.method = "sa"``) uses
+Saltelli's A, B, A_B^i design and estimates first-order (Saltelli et al. 2010) and total
+(Jansen 1999) indices of the mean absolute rank shift with respect to the nominal ranking,
+COINr's default target.
+
+Speed: the step pipeline is never called per replication. The normalised matrix of every
+(imputation × normalisation) alternative is computed once by replaying the run's own logged
+steps; each chunk of replications is then aggregated level by level with batched matrix
+products (``numerator = T(X)0 @ W``, ``denominator = M @ W`` with ``M`` the present mask, the
+same rule as :func:`ikp.methods.aggregate.aggregate`). Formulas, defaults and references:
+``docs/methodology/uncertainty.md``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ikp._types import BoolArray, FloatArray, IntArray
+from ikp.issues import MethodError
+from ikp.methods import classify as cls
+from ikp.steps import STEPS, Step
+
+if TYPE_CHECKING:
+    from ikp.run import IndexRun
+
+Progress = Callable[[int, int], None]
+
+#: relative tolerance under which two replicated scores count as tied when ranking
+RANK_TIE_TOL = 1e-9
+
+
+def _default_normalize() -> list[dict[str, Any]]:
+    return [{"method": "minmax"}, {"method": "prank", "times": 100.0}]
+
+
+def _default_aggregate() -> list[dict[str, Any]]:
+    return [{"method": "arithmetic"}, {"method": "generalised", "p": 0.5}]
+
+
+def _default_impute() -> list[dict[str, Any]]:
+    return [{"method": "none"}, {"method": "median"}]
+
+
+class UncertaintySpec(BaseModel):
+    """What varies in an uncertainty or sensitivity analysis.
+
+    ``weight_noise``: framework level of the child → noise factor ``a`` (each weight at that
+    level is multiplied by ``U(1 - a, 1 + a)``); levels at or above the root are ignored.
+    ``*_alternatives``: a list of step parameter sets, one drawn uniformly per replication; an
+    empty list keeps the run's own setting (the input does not vary). A normalisation
+    alternative may carry ``times`` (a factor applied to the normalised values, e.g. 100 to put
+    percentile ranks on 0–100); the other keys are the step's parameters and override the
+    run's logged step parameters (the step's ``per_indicator`` / ``per_node`` overrides stay).
+    ``method``: ``ua`` (uncertainty only) or ``sa`` (Saltelli design, ``n_base`` base rows,
+    default ``n_runs``, giving ``n_base · (d + 2)`` evaluations). ``targets``: ``index`` or
+    ``all`` aggregates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n_runs: int = Field(1000, ge=1)
+    seed: int = 1
+    weight_noise: dict[int, float] = Field(default_factory=lambda: {1: 0.25, 2: 0.25, 3: 0.25})
+    normalize_alternatives: list[dict[str, Any]] = Field(default_factory=_default_normalize)
+    aggregate_alternatives: list[dict[str, Any]] = Field(default_factory=_default_aggregate)
+    impute_alternatives: list[dict[str, Any]] = Field(default_factory=_default_impute)
+    method: Literal["ua", "sa"] = "ua"
+    targets: Literal["index", "all"] = "index"
+    n_base: int | None = Field(None, ge=2)
+    n_boot: int = Field(200, ge=0)
+    ci_level: float = Field(0.95, gt=0.0, lt=1.0)
+    sa_per_region: bool = False
+    chunk_size: int = Field(500, ge=1)
+
+    @field_validator("weight_noise")
+    @classmethod
+    def _check_noise(cls, value: dict[int, float]) -> dict[int, float]:
+        for level, noise in value.items():
+            if level < 1:
+                raise ValueError(f"weight_noise level must be >= 1, got {level}")
+            if not (0.0 <= float(noise) < 1.0):
+                raise ValueError(
+                    f"weight_noise[{level}] must be in [0, 1) so weights stay positive; got {noise}"
+                )
+        return value
+
+
+@dataclass(frozen=True)
+class UncertaintyResult:
+    """Per-region summary (``table``), the spec, the seed, timing, and (after a sensitivity
+    analysis) the sensitivity indices."""
+
+    table: pd.DataFrame
+    spec: UncertaintySpec
+    seed: int
+    n_evaluations: int
+    n_summarised: int
+    elapsed_seconds: float
+    inputs: tuple[str, ...]
+    class_labels: tuple[str, ...]
+    sensitivity: pd.DataFrame | None = None
+    sensitivity_per_region: pd.DataFrame | None = None
+    variance: float | None = None
+    replications: dict[str, FloatArray] = field(default_factory=dict, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe content (NaN becomes ``None``; replications are left out)."""
+        out: dict[str, Any] = {
+            "spec": self.spec.model_dump(mode="json"),
+            "seed": self.seed,
+            "n_evaluations": self.n_evaluations,
+            "n_summarised": self.n_summarised,
+            "elapsed_seconds": self.elapsed_seconds,
+            "inputs": list(self.inputs),
+            "class_labels": list(self.class_labels),
+            "table": _records(self.table),
+            "variance": _plain(self.variance),
+        }
+        if self.sensitivity is not None:
+            out["sensitivity"] = _records(self.sensitivity)
+        if self.sensitivity_per_region is not None:
+            out["sensitivity_per_region"] = _records(self.sensitivity_per_region)
+        return out
+
+
+# =========================================================================== public API
+
+
+def run_uncertainty(
+    run: IndexRun, spec: UncertaintySpec | None = None, progress: Progress | None = None
+) -> UncertaintyResult:
+    """Monte Carlo uncertainty analysis of ``run`` (``spec.method = "sa"`` adds sensitivity
+    indices; see :func:`run_sensitivity`). Seeded: the same spec gives identical results."""
+    spec = spec or UncertaintySpec()
+    if spec.method == "sa":
+        return run_sensitivity(run, spec, progress=progress)
+    t0 = time.perf_counter()
+    engine = _Engine(run, spec)
+    rng = np.random.default_rng(spec.seed)
+    u = rng.random((spec.n_runs, engine.n_dims))
+    acc = engine.evaluate(u, progress=progress)
+    table = acc.summary()
+    return UncertaintyResult(
+        table=table,
+        spec=spec,
+        seed=spec.seed,
+        n_evaluations=spec.n_runs,
+        n_summarised=spec.n_runs,
+        elapsed_seconds=time.perf_counter() - t0,
+        inputs=tuple(i.name for i in engine.inputs),
+        class_labels=engine.labels,
+        replications=acc.root_replications(),
+    )
+
+
+def run_sensitivity(
+    run: IndexRun,
+    spec: UncertaintySpec | None = None,
+    n_base: int | None = None,
+    progress: Progress | None = None,
+) -> UncertaintyResult:
+    """Variance-based sensitivity analysis of the index ranking.
+
+    Saltelli's design: two independent uniform samples ``A`` and ``B`` of ``n_base`` rows over
+    the ``d`` uncertain inputs and, for every input ``i``, ``A_B^i`` (``A`` with input ``i``
+    taken from ``B``): ``n_base · (d + 2)`` evaluations. Target ``y`` = mean over regions of
+    ``|rank - nominal rank|`` of the index. ``first_order`` = Saltelli et al. (2010),
+    ``total`` = Jansen (1999), with bootstrap percentile intervals if ``spec.n_boot > 0``.
+    The per-region table (``spec.sa_per_region``) uses each region's rank as the target.
+    Uncertainty statistics in ``table`` come from the ``A`` and ``B`` rows (as COINr)."""
+    spec = spec or UncertaintySpec(method="sa")
+    t0 = time.perf_counter()
+    engine = _Engine(run, spec)
+    d = len(engine.inputs)
+    if d == 0:
+        raise ValueError(
+            "nothing varies: give weight_noise > 0 or at least two alternatives for a step"
+        )
+    nb = int(n_base or spec.n_base or spec.n_runs)
+    if nb < 2:
+        raise ValueError(f"n_base must be at least 2, got {nb}")
+    rng = np.random.default_rng(spec.seed)
+    base = rng.random((nb, 2 * engine.n_dims))
+    a = base[:, : engine.n_dims]
+    b = base[:, engine.n_dims :]
+    blocks = [a, b]
+    for inp in engine.inputs:
+        ab = a.copy()
+        ab[:, inp.columns] = b[:, inp.columns]
+        blocks.append(ab)
+    u = np.vstack(blocks)
+    summarise = np.zeros(u.shape[0], dtype=bool)
+    summarise[: 2 * nb] = True
+    acc = engine.evaluate(u, progress=progress, summarise=summarise, keep_ranks=True)
+    y = acc.rank_shift
+    y_a, y_b = y[:nb], y[nb : 2 * nb]
+    y_ab = y[2 * nb :].reshape(d, nb).T
+    boot_rng = np.random.default_rng([spec.seed, 7919])
+    est = sobol_indices(y_a, y_b, y_ab, n_boot=spec.n_boot, ci_level=spec.ci_level, rng=boot_rng)
+    sens = pd.DataFrame(
+        {
+            "input": [i.name for i in engine.inputs],
+            "label": [i.label_en for i in engine.inputs],
+            "label_id": [i.label_id for i in engine.inputs],
+            "first_order": est["first_order"],
+            "total": est["total"],
+        }
+    )
+    if spec.n_boot > 0:
+        for key in ("first_order_low", "first_order_high", "total_low", "total_high"):
+            sens[key] = est[key]
+    per_region = None
+    if spec.sa_per_region:
+        ranks = np.asarray(acc.root_ranks, dtype=np.float64)  # (n_eval, n_regions)
+        r_a, r_b = ranks[:nb], ranks[nb : 2 * nb]
+        r_ab = ranks[2 * nb :].reshape(d, nb, -1)
+        rows: list[pd.DataFrame] = []
+        for j, inp in enumerate(engine.inputs):
+            si, st = _sobol_matrix(r_a, r_b, r_ab[j])
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "region_code": list(engine.regions),
+                        "input": inp.name,
+                        "first_order": si,
+                        "total": st,
+                    }
+                )
+            )
+        per_region = pd.concat(rows, ignore_index=True)
+    return UncertaintyResult(
+        table=acc.summary(),
+        spec=spec,
+        seed=spec.seed,
+        n_evaluations=int(u.shape[0]),
+        n_summarised=2 * nb,
+        elapsed_seconds=time.perf_counter() - t0,
+        inputs=tuple(i.name for i in engine.inputs),
+        class_labels=engine.labels,
+        sensitivity=sens,
+        sensitivity_per_region=per_region,
+        variance=float(est["variance"][0]),
+        replications={"rank_shift": y},
+    )
+
+
+def sobol_indices(
+    y_a: npt.ArrayLike,
+    y_b: npt.ArrayLike,
+    y_ab: npt.ArrayLike,
+    *,
+    n_boot: int = 0,
+    ci_level: float = 0.95,
+    rng: np.random.Generator | None = None,
+) -> dict[str, FloatArray]:
+    """First-order and total sensitivity indices from a Saltelli design.
+
+    ``y_a``, ``y_b``: model outputs on ``A`` and ``B`` (``N`` each); ``y_ab``: ``(N, d)``, column
+    ``i`` the outputs on ``A_B^i``. With ``V = var([y_a, y_b])``:
+
+    * ``S_i  = mean(y_b · (y_ab_i - y_a)) / V`` (Saltelli et al. 2010, table 2 (b));
+    * ``ST_i = mean((y_a - y_ab_i)^2) / (2 V)`` (Jansen 1999; Saltelli et al. 2010 (f)).
+
+    These are COINr's ``SA_estimate`` estimators. With ``n_boot > 0`` the rows are resampled
+    with replacement ``n_boot`` times and the ``ci_level`` percentile interval is returned
+    (``*_low``, ``*_high``). ``V = 0`` gives NaN indices."""
+    ya = np.asarray(y_a, dtype=np.float64).reshape(-1)
+    yb = np.asarray(y_b, dtype=np.float64).reshape(-1)
+    yab = np.asarray(y_ab, dtype=np.float64)
+    if yab.ndim == 1:
+        yab = yab[:, None]
+    n = ya.shape[0]
+    if yb.shape[0] != n or yab.shape[0] != n:
+        raise ValueError("y_a, y_b and y_ab must have the same number of rows")
+    si, st, var = _sobol(ya[None, :], yb[None, :], yab.T[None, :, :])
+    out: dict[str, FloatArray] = {
+        "first_order": si[0],
+        "total": st[0],
+        "variance": np.array([var[0]]),
+    }
+    if n_boot > 0:
+        gen = rng if rng is not None else np.random.default_rng(0)
+        idx = gen.integers(0, n, size=(n_boot, n))
+        bsi, bst, _ = _sobol(ya[idx], yb[idx], np.moveaxis(yab[idx], 2, 1))
+        lo = (1.0 - ci_level) / 2.0
+        with np.errstate(invalid="ignore"):
+            out["first_order_low"] = np.nanquantile(bsi, lo, axis=0)
+            out["first_order_high"] = np.nanquantile(bsi, 1.0 - lo, axis=0)
+            out["total_low"] = np.nanquantile(bst, lo, axis=0)
+            out["total_high"] = np.nanquantile(bst, 1.0 - lo, axis=0)
+    return out
+
+
+# =========================================================================== estimators
+
+
+def _sobol(
+    ya: FloatArray, yb: FloatArray, yab: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Batched estimators: ``ya``, ``yb`` ``(B, N)``, ``yab`` ``(B, d, N)`` → ``(B, d)`` twice
+    and the variance ``(B,)``."""
+    var = np.concatenate([ya, yb], axis=1).var(axis=1, ddof=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        vi = (yb[:, None, :] * (yab - ya[:, None, :])).mean(axis=2)
+        vt = 0.5 * ((ya[:, None, :] - yab) ** 2).mean(axis=2)
+        ok = (var > 0)[:, None]
+        si = np.where(ok, vi / var[:, None], np.nan)
+        st = np.where(ok, vt / var[:, None], np.nan)
+    return si, st, var
+
+
+def _sobol_matrix(ra: FloatArray, rb: FloatArray, rab: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Per-region indices for one input: ``ra``, ``rb``, ``rab`` ``(N, n_regions)``."""
+    var = np.concatenate([ra, rb], axis=0).var(axis=0, ddof=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        si = np.where(var > 0, (rb * (rab - ra)).mean(axis=0) / var, np.nan)
+        st = np.where(var > 0, 0.5 * ((ra - rab) ** 2).mean(axis=0) / var, np.nan)
+    return np.asarray(si, dtype=np.float64), np.asarray(st, dtype=np.float64)
+
+
+# =========================================================================== engine
+
+
+@dataclass(frozen=True)
+class _Input:
+    name: str
+    label_en: str
+    label_id: str
+    columns: IntArray  # columns of the uniform sample that drive this input
+    kind: Literal["weights", "choice"]
+    level: int = 0
+    noise: float = 0.0
+    n_choices: int = 1
+
+
+@dataclass(frozen=True)
+class _AggSpec:
+    method: str
+    p: float | None
+    min_coverage: float
+
+
+@dataclass
+class _Level:
+    """Nodes of one framework level, ordered so that siblings are contiguous."""
+
+    level: int
+    codes: list[str]
+    base_weights: FloatArray
+    # for aggregate levels: per parent, the slice of child positions in the level below
+    parents: list[str] = field(default_factory=list)
+    child_slices: list[slice] = field(default_factory=list)
+
+
+class _Engine:
+    def __init__(self, run: IndexRun, spec: UncertaintySpec) -> None:
+        fw = run.framework
+        self.fw = fw
+        self.run = run
+        self.spec = spec
+        for key in ("normalized", "scores", "ranks"):
+            if key not in run.data:
+                raise ValueError(
+                    f"the run has no {key!r} dataset; run the whole chain (compute) first"
+                )
+        normalized = run.data["normalized"]
+        self.regions = normalized.regions
+        self.n = len(self.regions)
+        weights = run.current_weights()
+        present = set(normalized.columns)
+        self.root = fw.root
+
+        # ---- tree layout, top-down so that siblings are contiguous at every level
+        self.levels: dict[int, _Level] = {}
+        order: list[str] = [fw.root]
+        self.levels[fw.n_levels] = _Level(fw.n_levels, order, np.ones(1))
+        for lvl in range(fw.n_levels - 1, 0, -1):
+            above = self.levels[lvl + 1]
+            codes: list[str] = []
+            for parent in above.codes:
+                start = len(codes)
+                kids = [k for k in fw.children(parent) if lvl > 1 or k in present]
+                codes.extend(kids)
+                above.parents.append(parent)
+                above.child_slices.append(slice(start, len(codes)))
+            self.levels[lvl] = _Level(
+                lvl, codes, np.array([float(weights[c]) for c in codes], dtype=np.float64)
+            )
+        ind_codes = self.levels[1].codes
+        col_pos = {c: j for j, c in enumerate(normalized.columns)}
+        self.ind_columns = np.array([col_pos[c] for c in ind_codes], dtype=np.int64)
+
+        # ---- uncertain inputs and the columns of the uniform sample they use
+        self.inputs: list[_Input] = []
+        n_dims = 0
+        for lvl in sorted(spec.weight_noise):
+            noise = float(spec.weight_noise[lvl])
+            if lvl >= fw.n_levels or noise <= 0.0:
+                continue
+            k = len(self.levels[lvl].codes)
+            self.inputs.append(
+                _Input(
+                    name=f"weights_L{lvl}",
+                    label_en=f"weights of the {fw.level_name(lvl, 'en')} level (±{noise:.0%})",
+                    label_id=f"bobot tingkat {fw.level_name(lvl, 'id')} (±{noise:.0%})",
+                    columns=np.arange(n_dims, n_dims + k),
+                    kind="weights",
+                    level=lvl,
+                    noise=noise,
+                )
+            )
+            n_dims += k
+
+        self.impute_alts = _alternatives(spec.impute_alternatives)
+        self.normalize_alts = _alternatives(spec.normalize_alternatives)
+        self.aggregate_alts = _alternatives(spec.aggregate_alternatives)
+        self.choice_input: dict[str, _Input | None] = {}
+        for name, alts, en, idn in (
+            ("normalize", self.normalize_alts, "normalisation method", "metode normalisasi"),
+            ("aggregate", self.aggregate_alts, "aggregation method", "metode agregasi"),
+            ("impute", self.impute_alts, "imputation method", "metode imputasi"),
+        ):
+            inp: _Input | None = None
+            if len(alts) > 1:
+                inp = _Input(
+                    name=name,
+                    label_en=f"{en} ({len(alts)} alternatives)",
+                    label_id=f"{idn} ({len(alts)} alternatif)",
+                    columns=np.array([n_dims], dtype=np.int64),
+                    kind="choice",
+                    n_choices=len(alts),
+                )
+                self.inputs.append(inp)
+                n_dims += 1
+            self.choice_input[name] = inp
+        self.n_dims = max(n_dims, 1)
+
+        # ---- precomputed normalised matrices and aggregation specs
+        self.matrices = self._matrices()
+        self.agg_specs = [self._agg_specs(alt) for alt in self.aggregate_alts]
+        self.rescale = self._rescale_specs()
+        self.classify_method, self.cutoff_rule = self._classification()
+        self.labels = tuple(run.framework.class_labels("id"))
+        self.targets = [fw.root] if spec.targets == "index" else list(reversed(fw.aggregates))
+        self.target_set = set(self.targets)
+        ranks = run.data["ranks"]
+        scores = run.data["scores"]
+        self.nominal_rank = {c: ranks.column(c).copy() for c in self.targets}
+        self.nominal_score = {c: scores.column(c).copy() for c in self.targets}
+
+    # ---- precomputation --------------------------------------------------------------
+
+    def _logged(self, key: str) -> tuple[int, Step] | None:
+        for i in range(len(self.run.log) - 1, -1, -1):
+            entry = self.run.log[i]
+            if entry.step == key:
+                return i, STEPS[key](**copy.deepcopy(entry.params))
+        return None
+
+    def _matrices(self) -> dict[tuple[int, int], FloatArray]:
+        """The normalised indicator matrix (regions × indicators in tree order) of every
+        (imputation, normalisation) alternative, by replaying the run's logged steps."""
+        run = self.run
+        out: dict[tuple[int, int], FloatArray] = {}
+        nominal = run.data["normalized"]
+        log = list(run.log)
+        norm_pos = max((i for i, e in enumerate(log) if e.step == "normalize"), default=None)
+        if norm_pos is None and any(a is not None for a in self.normalize_alts + self.impute_alts):
+            raise ValueError("the run has no normalize step; cannot vary imputation/normalisation")
+        if any(a is not None for a in self.impute_alts) and not any(
+            e.step == "impute" for e in log[: norm_pos or 0]
+        ):
+            raise ValueError("the run has no impute step; set impute_alternatives=[]")
+        for i, ialt in enumerate(self.impute_alts):
+            base: IndexRun | None = None
+            for j, nalt in enumerate(self.normalize_alts):
+                if ialt is None and nalt is None:
+                    values = nominal.values
+                else:
+                    assert norm_pos is not None
+                    if base is None:
+                        base = self._replay(log[:norm_pos], ialt)
+                    entry = log[norm_pos]
+                    params = copy.deepcopy(entry.params)
+                    times = 1.0
+                    if nalt is not None:
+                        extra = dict(nalt)
+                        times = float(extra.pop("times", 1.0))
+                        params.update(extra)
+                    step = _make_step("normalize", params, nalt)
+                    try:
+                        variant = base.apply(step, name=entry.name)
+                    except MethodError as exc:
+                        raise ValueError(f"normalize alternative {nalt}: {exc}") from exc
+                    data = variant.data["normalized"]
+                    if data.regions != nominal.regions or data.columns != nominal.columns:
+                        raise ValueError(
+                            "an alternative changed the screened regions or indicators; "
+                            "alternatives must keep the same data layout"
+                        )
+                    values = np.asarray(data.values, dtype=np.float64) * times
+                out[(i, j)] = np.ascontiguousarray(values[:, self.ind_columns])
+        return out
+
+    def _replay(self, entries: Sequence[Any], impute_alt: dict[str, Any] | None) -> IndexRun:
+        run = self.run
+        state = replace(run, data={"raw": run.data["raw"]}, log=(), artefacts={})
+        for entry in entries:
+            params = copy.deepcopy(entry.params)
+            if entry.step == "impute" and impute_alt is not None:
+                params.update(impute_alt)
+            step = _make_step(entry.step, params, impute_alt if entry.step == "impute" else None)
+            try:
+                state = state.apply(step, name=entry.name)
+            except MethodError as exc:
+                raise ValueError(f"impute alternative {impute_alt}: {exc}") from exc
+        return state
+
+    def _agg_specs(self, alt: dict[str, Any] | None) -> dict[str, _AggSpec]:
+        logged = self._logged("aggregate")
+        params: dict[str, Any] = copy.deepcopy(dict(logged[1].get_params())) if logged else {}
+        if alt is not None:
+            params.update(alt)
+        step = _make_step("aggregate", params, alt)
+        step.validate()
+        out: dict[str, _AggSpec] = {}
+        for code in self.fw.aggregates:
+            s = step._spec(self.run, code, per_node="per_node")
+            p = s.get("p")
+            out[code] = _AggSpec(
+                method=str(s.get("method", "arithmetic")),
+                p=None if p is None else float(p),
+                min_coverage=float(s.get("min_coverage", 0.0)),
+            )
+        return out
+
+    def _rescale_specs(self) -> dict[str, tuple[str, float]]:
+        logged = self._logged("rescale")
+        out: dict[str, tuple[str, float]] = {}
+        for code in self.fw.aggregates:
+            if logged is None:
+                out[code] = ("none", 100.0)
+                continue
+            s = logged[1]._spec(self.run, code, per_node="per_node")
+            out[code] = (str(s.get("method", "none")), float(s.get("upper", 100.0)))
+        return out
+
+    def _classification(self) -> tuple[str, dict[str, Any]]:
+        logged = self._logged("classify")
+        fw = self.fw
+        if logged is None:
+            return "fixed", {"cutoffs": {c: fw.cutoffs(self.run.region_level) for c in fw.nodes}}
+        step = logged[1]
+        art = self.run.artefact("classify")
+        method = str(art["method"])
+        params = step.get_params()
+        rule: dict[str, Any] = {"cutoffs": dict(art.get("cutoffs", {}))}
+        if method == "mean_sd":
+            rule["k"] = float(params.get("k") or fw.classification.k)
+        elif method == "quantile":
+            rule["probs"] = [float(p) for p in (params.get("probs") or fw.classification.probs)]
+        elif method == "natural_breaks":
+            rule["n_classes"] = len(fw.classification.labels)
+        return method, rule
+
+    # ---- evaluation ----------------------------------------------------------------
+
+    def evaluate(
+        self,
+        u: FloatArray,
+        *,
+        progress: Progress | None = None,
+        summarise: BoolArray | None = None,
+        keep_ranks: bool = False,
+    ) -> _Accumulator:
+        """Evaluate every row of the uniform sample ``u`` (n_eval × n_dims)."""
+        n_eval = u.shape[0]
+        choice = {
+            name: (
+                np.minimum(
+                    (u[:, inp.columns[0]] * inp.n_choices).astype(np.int64), inp.n_choices - 1
+                )
+                if inp is not None
+                else np.zeros(n_eval, dtype=np.int64)
+            )
+            for name, inp in self.choice_input.items()
+        }
+        combo = (choice["impute"] * len(self.normalize_alts) + choice["normalize"]) * len(
+            self.aggregate_alts
+        ) + choice["aggregate"]
+        acc = _Accumulator(self, n_eval, summarise, keep_ranks)
+        order = np.argsort(combo, kind="stable")
+        bounds = np.flatnonzero(np.diff(combo[order])) + 1
+        done = 0
+        chunk = int(self.spec.chunk_size)
+        for group in np.split(order, bounds):
+            if group.size == 0:
+                continue
+            c = int(combo[group[0]])
+            ai = c % len(self.aggregate_alts)
+            nj = (c // len(self.aggregate_alts)) % len(self.normalize_alts)
+            ii = c // (len(self.aggregate_alts) * len(self.normalize_alts))
+            specs = self.agg_specs[ai]
+            try:
+                blocks = self._level2_blocks(self.matrices[(ii, nj)], specs)
+                for start in range(0, group.size, chunk):
+                    rows = group[start : start + chunk]
+                    factors = self._factors(u[rows])
+                    values = self._aggregate_chunk(blocks, factors, specs, rows.size)
+                    acc.add(rows, values)
+                    done += rows.size
+                    if progress is not None:
+                        progress(done, n_eval)
+            except MethodError as exc:
+                raise ValueError(
+                    f"aggregate alternative {self.aggregate_alts[ai]} with normalize "
+                    f"alternative {self.normalize_alts[nj]} and impute alternative "
+                    f"{self.impute_alts[ii]}: {exc}"
+                ) from exc
+        return acc
+
+    def _level2_blocks(self, x: FloatArray, specs: dict[str, _AggSpec]) -> list[_Block | None]:
+        """Per level-2 node: its children's columns transformed for the node's aggregation
+        method (missing cells 0), the present mask (None when complete) and the regions whose
+        coverage makes the node missing. Computed once per (data variant, method set)."""
+        lv = self.levels[2]
+        out: list[_Block | None] = []
+        for parent, sl in zip(lv.parents, lv.child_slices, strict=True):
+            if sl.stop == sl.start:
+                out.append(None)
+                continue
+            out.append(_prepare_block(x[:, sl], specs[parent]))
+        return out
+
+    def _factors(self, u: FloatArray) -> dict[int, FloatArray]:
+        """Weight multipliers per level, (R, k_level), from the uniform sample rows."""
+        out: dict[int, FloatArray] = {}
+        for inp in self.inputs:
+            if inp.kind == "weights":
+                out[inp.level] = 1.0 - inp.noise + 2.0 * inp.noise * u[:, inp.columns]
+        return out
+
+    def _aggregate_chunk(
+        self,
+        blocks: list[_Block | None],
+        factors: dict[int, FloatArray],
+        specs: dict[str, _AggSpec],
+        r: int,
+    ) -> dict[str, FloatArray]:
+        """Aggregate one chunk of ``r`` replications; returns node → (n_regions, r) for the
+        targets. Intermediate levels are stacked as (nodes, regions, replications)."""
+        fw = self.fw
+        n = self.n
+        out: dict[str, FloatArray] = {}
+        below = np.empty((0, n, r))
+        for lvl in range(2, fw.n_levels + 1):
+            lv = self.levels[lvl]
+            lower = self.levels[lvl - 1]
+            noise = factors.get(lvl - 1)
+            w = (
+                lower.base_weights[:, None] * noise.T
+                if noise is not None
+                else np.broadcast_to(lower.base_weights[:, None], (len(lower.codes), r))
+            )
+            current = np.empty((len(lv.codes), n, r))
+            for j, (parent, sl) in enumerate(zip(lv.parents, lv.child_slices, strict=True)):
+                if sl.stop == sl.start:
+                    current[j] = np.nan
+                elif lvl == 2:
+                    # the indicator matrix is shared by the whole chunk: matrix products
+                    block = blocks[j]
+                    assert block is not None
+                    current[j] = block.aggregate(w[sl])
+                else:
+                    current[j] = aggregate_stacked(below[sl], w[sl], specs[parent])
+            for j, code in enumerate(lv.codes):
+                if code in self.target_set:
+                    out[code] = current[j]
+            below = current
+        return out
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A level-2 node's children, prepared for many weight sets: ``transformed`` (n, k) is
+    T(x) with missing cells 0 (T = identity, log, 1/x or x**p), ``present`` (n, k) the mask as
+    floats or None when nothing is missing, ``missing_rows`` the regions whose coverage makes
+    the node missing."""
+
+    method: str
+    p: float | None
+    transformed: FloatArray
+    present: FloatArray | None
+    missing_rows: BoolArray | None
+
+    def aggregate(self, w: FloatArray) -> FloatArray:
+        """(n, R) scores for weight sets ``w`` (k, R)."""
+        _check_weight_sets(w)
+        num = self.transformed @ w
+        den = self.present @ w if self.present is not None else w.sum(axis=0)[None, :]
+        out = _finish(self.method, self.p, num, den)
+        if self.missing_rows is not None:
+            out[self.missing_rows] = np.nan
+        return out
+
+
+def _resolve_method(spec: _AggSpec) -> tuple[str, float | None]:
+    method = _METHOD_ALIASES.get(spec.method, spec.method)
+    p = spec.p
+    if method == "generalised":
+        if p is None or not math.isfinite(p):
+            raise MethodError("generalised mean needs a finite exponent p")
+        if p == 0.0:
+            method = "geometric"
+        elif p == 1.0:
+            method = "arithmetic"
+    if method not in ("arithmetic", "geometric", "harmonic", "generalised"):
+        raise MethodError(f"unknown aggregation method {spec.method!r}")
+    return method, p
+
+
+def _check_domain(method: str, p: float | None, y: FloatArray, present: BoolArray) -> None:
+    if method == "arithmetic":
+        return
+    strict = method != "generalised" or (p is not None and p < 0)
+    bad = present & ((y <= 0) if strict else (y < 0))
+    if bad.any():
+        need = "> 0" if strict else ">= 0"
+        what = f"generalised mean with p={p:g}" if method == "generalised" else f"{method} mean"
+        raise MethodError(f"{what} needs values {need}; {int(bad.sum())} cell(s) are not")
+
+
+def _transform(method: str, p: float | None, y: FloatArray) -> FloatArray:
+    if method == "arithmetic":
+        return y
+    if method == "geometric":
+        return np.asarray(np.log(y), dtype=np.float64)
+    if method == "harmonic":
+        return np.asarray(1.0 / y, dtype=np.float64)
+    assert p is not None
+    return np.asarray(y**p, dtype=np.float64)
+
+
+def _finish(method: str, p: float | None, num: FloatArray, den: FloatArray) -> FloatArray:
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if method == "arithmetic":
+            out = num / den
+        elif method == "geometric":
+            out = np.exp(num / den)
+        elif method == "harmonic":
+            out = den / num
+        else:
+            assert p is not None
+            out = (num / den) ** (1.0 / p)
+    return np.asarray(out, dtype=np.float64)
+
+
+def _check_weight_sets(w: FloatArray) -> None:
+    if np.any(w < 0) or not np.all(np.isfinite(w)):
+        raise MethodError("weights must be finite numbers >= 0")
+
+
+def _prepare_block(x: FloatArray, spec: _AggSpec) -> _Block:
+    method, p = _resolve_method(spec)
+    present = ~np.isnan(x)
+    _check_domain(method, p, x, present)
+    complete = bool(present.all())
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        t = _transform(method, p, np.where(present, x, 1.0))
+    transformed = np.ascontiguousarray(np.where(present, t, 0.0))
+    k = x.shape[1]
+    missing_rows = None
+    if not complete:
+        coverage = present.sum(axis=1) / k
+        missing_rows = (coverage < spec.min_coverage) | (coverage == 0)
+    return _Block(
+        method=method,
+        p=p,
+        transformed=transformed,
+        present=None if complete else np.ascontiguousarray(present, dtype=np.float64),
+        missing_rows=missing_rows if missing_rows is not None and missing_rows.any() else None,
+    )
+
+
+_METHOD_ALIASES = {
+    "mean": "arithmetic",
+    "amean": "arithmetic",
+    "gmean": "geometric",
+    "hmean": "harmonic",
+    "generalized": "generalised",
+    "genmean": "generalised",
+}
+
+
+def aggregate_stacked(
+    values: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    spec: _AggSpec | Mapping[str, Any],
+) -> FloatArray:
+    """Aggregate children whose values differ per replication.
+
+    ``values`` ``(k, n, R)``: k children × n regions × R replications; ``weights`` ``(k, R)``;
+    returns ``(n, R)``. Same rules as :func:`ikp.methods.aggregate.aggregate` (missing children
+    dropped and the remaining weights rescaled; a coverage of zero or below ``min_coverage``
+    gives NaN; geometric and harmonic need values > 0, generalised with p > 0 values >= 0).
+    ``spec``: ``method``, ``p``, ``min_coverage``."""
+    if isinstance(spec, Mapping):
+        s = _AggSpec(
+            str(spec.get("method", "arithmetic")),
+            None if spec.get("p") is None else float(spec["p"]),
+            float(spec.get("min_coverage", 0.0)),
+        )
+    else:
+        s = spec
+    y = np.asarray(values, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    if y.ndim != 3:
+        raise MethodError(f"values must be 3-D (children x regions x replications), got {y.ndim}-D")
+    k, n, r = y.shape
+    if w.shape != (k, r):
+        raise MethodError(f"weights have shape {w.shape}, expected {(k, r)}")
+    if k == 0:
+        return np.full((n, r), np.nan)
+    method, p = _resolve_method(s)
+    _check_weight_sets(w)
+    present = ~np.isnan(y)
+    complete = bool(present.all())
+    _check_domain(method, p, y, present)
+    num = np.zeros((n, r))
+    den = np.zeros((n, r)) if not complete else np.broadcast_to(w.sum(axis=0), (n, r))
+    tmp = np.empty((n, r))
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for i in range(k):
+            if complete:
+                np.multiply(_transform(method, p, y[i]), w[i], out=tmp)
+            else:
+                ti = _transform(method, p, np.where(present[i], y[i], 1.0))
+                np.multiply(np.where(present[i], ti, 0.0), w[i], out=tmp)
+                den += present[i] * w[i]
+            num += tmp
+    res = _finish(method, p, num, np.asarray(den, dtype=np.float64))
+    if complete:
+        return res
+    coverage = present.sum(axis=0) / k
+    res[(coverage < s.min_coverage) | (coverage == 0)] = np.nan
+    return res
+
+
+# =========================================================================== accumulation
+
+
+class _Accumulator:
+    """Collects per-replication results chunk by chunk with bounded memory: rank histograms
+    (regions × ranks) per target, class counts, replicated scores (float64 for the index,
+    float32 for other aggregates) and the rank shift of the index."""
+
+    def __init__(
+        self,
+        engine: _Engine,
+        n_eval: int,
+        summarise: BoolArray | None,
+        keep_ranks: bool,
+    ) -> None:
+        self.engine = engine
+        self.n_eval = n_eval
+        self.summarise: BoolArray = (
+            summarise if summarise is not None else np.ones(n_eval, dtype=bool)
+        )
+        self.n = engine.n
+        self.n_classes = len(engine.labels)
+        self.rank_hist = {c: np.zeros(self.n * self.n, dtype=np.int64) for c in engine.targets}
+        self.class_counts = {
+            c: np.zeros((self.n, self.n_classes + 1), dtype=np.int64) for c in engine.targets
+        }
+        self.scores = {
+            c: np.full(
+                (n_eval, self.n), np.nan, dtype=np.float64 if c == engine.root else np.float32
+            )
+            for c in engine.targets
+        }
+        self.rank_shift = np.full(n_eval, np.nan)
+        self.keep_ranks = keep_ranks
+        self.root_ranks = (
+            np.full((n_eval, self.n), np.nan, dtype=np.float32) if keep_ranks else np.empty((0, 0))
+        )
+
+    def add(self, rows: IntArray, values: dict[str, FloatArray]) -> None:
+        eng = self.engine
+        keep = self.summarise[rows]
+        for code in eng.targets:
+            raw = values[code]  # (n, R)
+            method, upper = eng.rescale[code]
+            if method != "none":
+                raw = cls.rescale(raw, method, upper=upper)
+            scores = np.ascontiguousarray(raw.T)  # (R, n)
+            self.scores[code][rows] = scores
+            ranks = rank_rows(scores)
+            if code == eng.root:
+                nominal = eng.nominal_rank[code]
+                with np.errstate(invalid="ignore"):
+                    shift = np.abs(ranks - nominal[None, :])
+                valid = ~np.isnan(shift)
+                cnt = valid.sum(axis=1)
+                self.rank_shift[rows] = np.where(
+                    cnt > 0, np.where(valid, shift, 0.0).sum(axis=1) / np.maximum(cnt, 1), np.nan
+                )
+                if self.keep_ranks:
+                    self.root_ranks[rows] = ranks
+            if not keep.any():
+                continue
+            sr = scores[keep]
+            rk = ranks[keep]
+            ok = ~np.isnan(rk)
+            region = np.broadcast_to(np.arange(self.n), rk.shape)
+            flat = region[ok] * self.n + (rk[ok].astype(np.int64) - 1)
+            self.rank_hist[code] += np.bincount(flat, minlength=self.n * self.n)
+            classes = self._classes(code, sr)
+            counts = self.class_counts[code]
+            for c in range(self.n_classes):
+                counts[:, c] += (classes == c).sum(axis=0)
+            counts[:, self.n_classes] += (classes < 0).sum(axis=0)
+
+    def _classes(self, code: str, scores: FloatArray) -> IntArray:
+        """Class per replication and region with the run's classification rule."""
+        eng = self.engine
+        method = eng.classify_method
+        rule = eng.cutoff_rule
+        r = scores.shape[0]
+        if method == "fixed":
+            cut = [float(c) for c in rule["cutoffs"].get(code, ())]
+            return cls.classify(scores, cut)
+        finite = np.isfinite(scores)
+        with np.errstate(invalid="ignore"):
+            if method == "mean_sd":
+                cnt = finite.sum(axis=1)
+                x0 = np.where(finite, scores, 0.0)
+                mean = x0.sum(axis=1) / cnt
+                sd = np.sqrt(
+                    (np.where(finite, scores - mean[:, None], 0.0) ** 2).sum(axis=1) / (cnt - 1)
+                )
+                k = float(rule["k"])
+                cuts = np.stack([mean - k * sd, mean + k * sd], axis=1)
+            elif method == "quantile":
+                probs = np.asarray(rule["probs"], dtype=np.float64)
+                cuts = np.nanquantile(np.where(finite, scores, np.nan), probs, axis=1).T
+            else:
+                n_classes = int(rule["n_classes"])
+                cuts = np.full((r, n_classes - 1), np.nan)
+                for i in range(r):
+                    vals = scores[i][finite[i]]
+                    try:
+                        cuts[i] = cls.cutoffs_natural_breaks(vals, n_classes=n_classes)
+                    except MethodError:
+                        cuts[i] = np.nan
+        cuts = np.asarray(cuts, dtype=np.float64).reshape(r, -1)
+        out = (scores[:, :, None] >= cuts[:, None, :]).sum(axis=2).astype(np.int64)
+        no_cut: BoolArray = np.asarray(np.isnan(cuts).any(axis=1), dtype=bool)
+        bad = ~finite | no_cut[:, None]
+        return np.where(bad, -1, out)
+
+    # ---- results -----------------------------------------------------------------------
+
+    def root_replications(self) -> dict[str, FloatArray]:
+        return {"scores": self.scores[self.engine.root], "rank_shift": self.rank_shift}
+
+    def summary(self) -> pd.DataFrame:
+        eng = self.engine
+        frames: list[pd.DataFrame] = []
+        keep = self.summarise
+        for code in eng.targets:
+            hist = self.rank_hist[code].reshape(self.n, self.n)
+            total = hist.sum(axis=1)
+            ranks = np.arange(1, self.n + 1, dtype=np.float64)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = (hist * ranks[None, :]).sum(axis=1) / total
+            q05, q50, q95 = (_hist_quantile(hist, q) for q in (0.05, 0.5, 0.95))
+            stored = self.scores[code]
+            sc = stored if bool(keep.all()) else stored[keep]
+            sq = column_quantiles(sc, (0.05, 0.5, 0.95))
+            counts = self.class_counts[code]
+            n_sum = counts.sum(axis=1)
+            data: dict[str, Any] = {"region_code": list(eng.regions)}
+            if eng.spec.targets == "all":
+                data["node_code"] = code
+            data.update(
+                {
+                    "rank_nominal": eng.nominal_rank[code],
+                    "rank_median": q50,
+                    "rank_mean": mean,
+                    "rank_p05": q05,
+                    "rank_p95": q95,
+                    "rank_width": q95 - q05,
+                    "score_nominal": eng.nominal_score[code],
+                    "score_median": sq[1],
+                    "score_p05": sq[0],
+                    "score_p95": sq[2],
+                }
+            )
+            with np.errstate(invalid="ignore", divide="ignore"):
+                for c, label in enumerate(eng.labels):
+                    data[f"prob_{label}"] = counts[:, c] / n_sum
+                data["prob_missing"] = counts[:, self.n_classes] / n_sum
+            frames.append(pd.DataFrame(data))
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def column_quantiles(x: npt.ArrayLike, probs: Sequence[float]) -> FloatArray:
+    """Quantiles of every column of ``x`` (replications × regions) with linear interpolation
+    (numpy's default, R's type 7), ignoring NaN; ``(len(probs), n_columns)``. Uses one partial
+    sort per column instead of a full sort."""
+    arr = np.asarray(x)
+    m, k = arr.shape
+    q = np.asarray(list(probs), dtype=np.float64)
+    if m == 0:
+        return np.full((q.size, k), np.nan)
+    if np.isnan(arr).any():
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns give NaN
+            return np.asarray(np.nanquantile(arr.astype(np.float64), q, axis=0), dtype=np.float64)
+    rows = np.ascontiguousarray(arr.T)
+    h = q * (m - 1)
+    lo = np.floor(h).astype(np.int64)
+    hi = np.minimum(lo + 1, m - 1)
+    part = np.partition(rows, np.unique(np.concatenate([lo, hi])), axis=1)
+    a = part[:, lo].astype(np.float64)
+    b = part[:, hi].astype(np.float64)
+    return np.asarray((a + (h - lo) * (b - a)).T, dtype=np.float64)
+
+
+def _hist_quantile(hist: IntArray, q: float) -> FloatArray:
+    """Quantile (linear interpolation, numpy's default and R's type 7) of integer ranks 1..n
+    given per-row counts ``hist`` (rows × n)."""
+    total = hist.sum(axis=1)
+    cum = np.cumsum(hist, axis=1)
+    h = q * (total - 1).astype(np.float64)
+    lo_i = np.floor(h).astype(np.int64)
+    frac = h - lo_i
+    hi_i = np.minimum(lo_i + 1, np.maximum(total - 1, 0))
+    # the value at 0-based sorted position j is 1 + (first rank index whose cumulative count > j)
+    lo_v = (cum > lo_i[:, None]).argmax(axis=1) + 1.0
+    hi_v = (cum > hi_i[:, None]).argmax(axis=1) + 1.0
+    out = lo_v + frac * (hi_v - lo_v)
+    return np.where(total > 0, out, np.nan).astype(np.float64)
+
+
+def rank_rows(scores: FloatArray, tol: float = RANK_TIE_TOL) -> FloatArray:
+    """Ranks within each row, 1 = highest; ties share the lowest rank number (as
+    :func:`ikp.methods.classify.rank_desc`). Two scores count as tied when they differ by at
+    most ``tol · max(1, max |score|)`` of their row, so rounding noise of the batched
+    arithmetic does not split ties of the nominal run. Missing scores get NaN."""
+    x = np.asarray(scores, dtype=np.float64)
+    if x.ndim != 2:
+        raise ValueError("scores must be 2-D (replications × regions)")
+    r, n = x.shape
+    if n == 0:
+        return x.copy()
+    missing = np.isnan(x)
+    key = np.where(missing, np.inf, -x)
+    order = np.argsort(key, axis=1)  # ties are resolved below, so stability is not needed
+    s = np.take_along_axis(key, order, axis=1)
+    with np.errstate(invalid="ignore"):
+        scale = np.nanmax(np.where(missing, np.nan, np.abs(x)), axis=1, initial=0.0)
+    eps = tol * np.maximum(scale, 1.0)[:, None]
+    new_run = np.ones((r, n), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        new_run[:, 1:] = (s[:, 1:] - s[:, :-1]) > eps
+    pos = np.broadcast_to(np.arange(n, dtype=np.float64), (r, n))
+    start = np.maximum.accumulate(np.where(new_run, pos, 0.0), axis=1)
+    ranked = np.where(np.isinf(s), np.nan, start + 1.0)
+    out = np.empty((r, n), dtype=np.float64)
+    np.put_along_axis(out, order, ranked, axis=1)
+    return out
+
+
+# =========================================================================== helpers
+
+
+def _alternatives(alts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any] | None]:
+    """Deep copies of the alternatives; ``[None]`` (the run's own setting) when empty."""
+    out: list[dict[str, Any] | None] = [copy.deepcopy(dict(a)) for a in alts]
+    return out or [None]
+
+
+def _make_step(key: str, params: dict[str, Any], alt: dict[str, Any] | None) -> Step:
+    try:
+        step = STEPS[key](**params)
+        step.validate()
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{key} alternative {alt}: {exc}") from exc
+    return step
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def class_probabilities(result: UncertaintyResult) -> pd.DataFrame:
+    """The ``prob_*`` columns of ``result.table`` indexed by region code."""
+    cols = [c for c in result.table.columns if c.startswith("prob_")]
+    return result.table.set_index("region_code")[cols]
+
+
+__all__ = [
+    "RANK_TIE_TOL",
+    "UncertaintyResult",
+    "UncertaintySpec",
+    "aggregate_stacked",
+    "class_probabilities",
+    "rank_rows",
+    "run_sensitivity",
+    "run_uncertainty",
+    "sobol_indices",
+]

@@ -1,0 +1,511 @@
+"""Validation stage 1, the file: can we read a table out of it at all?
+
+:func:`read_table` opens a CSV, XLSX or Parquet file (or takes an in-memory DataFrame) and
+returns the cells **as they are** (strings for CSV, the spreadsheet's own objects for XLSX and
+Parquet) plus a :class:`~ikp.issues.ValidationReport`. Nothing is converted to numbers here, so
+the table stage (:mod:`ikp.validation.tables`) can report every non-numeric cell with its row.
+
+What this stage checks and reports:
+
+* the file exists, is not larger than :data:`MAX_BYTES` (50 MB), is not empty and can be
+  parsed (``FILE_UNREADABLE``, ``EMPTY_FILE``);
+* CSV: the encoding (UTF-8, UTF-8 with BOM, UTF-16 with BOM, then Windows-1252 with a
+  ``NOT_UTF8`` warning) and the delimiter (``,`` ``;`` or tab, sniffed from the header line);
+  rows with more non-empty cells than the header has names (``RAGGED_ROW``);
+* XLSX: the sheet (``data`` by default, else the only sheet; otherwise ``WRONG_SHEET`` naming
+  the sheets present).
+
+Row numbers are the ones the user sees: the header is row 1 of the file (of the sheet), the
+first data row is row 2. Blank rows are dropped but keep their numbers, so later rows are still
+numbered as in the spreadsheet. For Parquet files and DataFrames, row *n* is the (n-1)-th record
+(header = row 1), matching what the same table looks like exported to CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ikp.issues import IssueCode, Severity, ValidationReport, did_you_mean
+
+DEFAULT_SHEET = "data"
+MAX_BYTES = 50 * 1024 * 1024  # default size limit of an uploaded file
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+Source = str | os.PathLike[str] | pd.DataFrame
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """The cells of one table, unconverted, with where they came from.
+
+    ``frame`` has the header cells as column names (duplicates are kept as they are), object
+    dtype, and the user-visible row number as its index (named ``row``).
+    """
+
+    frame: pd.DataFrame
+    file: str
+    sheet: str | None
+    format: str
+    sha256: str | None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheets: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def header(self) -> list[str]:
+        return [str(c) for c in self.frame.columns]
+
+
+def is_blank(value: object) -> bool:
+    """True for a cell that holds nothing: None, NaN, NaT, pandas NA, or only whitespace."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return not value.strip()
+    return False
+
+
+def read_table(
+    path: Source, sheet: str | None = None
+) -> tuple[pd.DataFrame | None, ValidationReport]:
+    """Read the table in ``path`` without converting cells; ``None`` if it cannot be read.
+
+    The frame's columns are the header cells, its index the row numbers the user sees (header =
+    row 1), its cells strings (CSV) or the file's own objects (XLSX, Parquet)."""
+    raw, report = read_raw(path, sheet=sheet)
+    return (raw.frame if raw is not None else None), report
+
+
+def read_raw(
+    source: Source, *, sheet: str | None = None, max_bytes: int | None = MAX_BYTES
+) -> tuple[RawTable | None, ValidationReport]:
+    """Like :func:`read_table` but returns the :class:`RawTable` with its metadata;
+    ``max_bytes`` (None: no limit) bounds the file size."""
+    report = ValidationReport()
+    if isinstance(source, pd.DataFrame):
+        return _from_frame(source, "<DataFrame>", "frame", None, report), report
+    path = Path(source)
+    name = path.name
+    if not path.exists():
+        report.add(
+            IssueCode.FILE_UNREADABLE,
+            f"file {name!r} does not exist",
+            file=name,
+            hint="check the path",
+        )
+        return None, report
+    if path.is_dir():
+        report.add(IssueCode.FILE_UNREADABLE, f"{name!r} is a folder, not a file", file=name)
+        return None, report
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        report.add(
+            IssueCode.FILE_UNREADABLE,
+            f"{name!r} is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB",
+            file=name,
+            hint="upload one file per region level (and per period); remove unused sheets",
+            params={"bytes": size, "max_bytes": max_bytes},
+        )
+        return None, report
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.add(
+            IssueCode.FILE_UNREADABLE,
+            f"file {name!r} cannot be opened: {exc.strerror or exc}",
+            file=name,
+            hint="check that the file is not open in another program and that you may read it",
+        )
+        return None, report
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        report.add(
+            IssueCode.EMPTY_FILE,
+            f"file {name!r} is empty",
+            file=name,
+            hint="fill in the template (one row per region) and upload it again",
+        )
+        return None, report
+    kind = _kind(path, data)
+    if kind == "xls":
+        report.add(
+            IssueCode.FILE_UNREADABLE,
+            f"{name!r} is an old Excel 97-2003 (.xls) workbook, which is not supported",
+            file=name,
+            hint="open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook) or CSV UTF-8",
+        )
+        return None, report
+    if kind == "xlsx":
+        return _read_xlsx(path, data, digest, sheet, report), report
+    if kind == "parquet":
+        return _read_parquet(path, digest, report), report
+    return _read_csv(name, data, digest, report), report
+
+
+# --------------------------------------------------------------------------- format detection
+
+
+def _kind(path: Path, data: bytes) -> str:
+    suffix = path.suffix.lower()
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if data[:4] == b"PAR1":
+        return "parquet"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "xls"
+    if suffix in XLSX_SUFFIXES:
+        return "xlsx"
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    return "csv"
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _decode(name: str, data: bytes, report: ValidationReport) -> tuple[str, str] | None:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+        else:
+            report.add(
+                IssueCode.NOT_UTF8,
+                f"{name!r} is encoded as UTF-16, not UTF-8; it was read as UTF-16",
+                severity=Severity.WARNING,
+                file=name,
+                hint="next time save it as 'CSV UTF-8 (Comma delimited)'",
+            )
+            return text, "utf-16"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    else:
+        return text, ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        report.add(
+            IssueCode.FILE_UNREADABLE,
+            f"{name!r} is not a text file in a known encoding (UTF-8 or Windows-1252)",
+            file=name,
+            hint="save it from Excel as 'CSV UTF-8 (Comma delimited)', or upload the .xlsx",
+        )
+        return None
+    line = data.count(b"\n", 0, first_bad) + 1
+    report.add(
+        IssueCode.NOT_UTF8,
+        f"{name!r} is not UTF-8 (first non-UTF-8 byte on line {line}); it was read as "
+        "Windows-1252 — check that names with accents look right",
+        severity=Severity.WARNING,
+        file=name,
+        row=line,
+        hint="next time save it as 'CSV UTF-8 (Comma delimited)'",
+        params={"encoding": "cp1252", "line": line},
+    )
+    return text, "cp1252"
+
+
+def _count_outside_quotes(line: str, char: str) -> int:
+    count = 0
+    quoted = False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == char and not quoted:
+            count += 1
+    return count
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter (``,`` ``;`` or tab) that splits the first non-blank line most often.
+
+    The header line is used because it holds names, not numbers, so decimal commas in the data
+    cannot mislead the guess."""
+    header = next((ln for ln in text.splitlines() if ln.strip()), "")
+    counts = {d: _count_outside_quotes(header, d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _read_csv(name: str, data: bytes, digest: str, report: ValidationReport) -> RawTable | None:
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        report.add(
+            IssueCode.FILE_UNREADABLE,
+            f"{name!r} looks like a binary file, not a CSV text file",
+            file=name,
+            hint="upload a .csv, .xlsx or .parquet file",
+        )
+        return None
+    decoded = _decode(name, data, report)
+    if decoded is None:
+        return None
+    text, encoding = decoded
+    delimiter = sniff_delimiter(text)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        report.add(
+            IssueCode.FILE_UNREADABLE,
+            f"{name!r} is not a valid CSV file: {exc}",
+            file=name,
+            hint='check for an unclosed quote ("); or save the sheet again as CSV UTF-8',
+        )
+        return None
+    header_at = next((i for i, rec in enumerate(records) if any(c.strip() for c in rec)), None)
+    if header_at is None:
+        report.add(IssueCode.EMPTY_FILE, f"file {name!r} has no content", file=name)
+        return None
+    header = [c.strip() for c in records[header_at]]
+    rows: list[list[Any]] = []
+    numbers: list[int] = []
+    width = len(header)
+    for i in range(header_at + 1, len(records)):
+        rec = [c.strip() for c in records[i]]
+        row_no = i + 1
+        if not any(rec):
+            continue
+        if len(rec) > width:
+            extra = rec[width:]
+            if any(extra):
+                report.add(
+                    IssueCode.RAGGED_ROW,
+                    f"row {row_no} has {len(rec)} cells but the header has {width} names; "
+                    f"the cells after column {width} ({', '.join(repr(c) for c in extra if c)}) "
+                    "were ignored",
+                    file=name,
+                    row=row_no,
+                    hint=(
+                        f"a value may contain the delimiter ({DELIMITER_NAMES[delimiter]}): "
+                        "write decimals with a point (1.5) or quote the value, or a column "
+                        "header is missing"
+                    ),
+                    params={"cells": len(rec), "header_cells": width},
+                )
+            rec = rec[:width]
+        elif len(rec) < width:
+            rec = rec + [""] * (width - len(rec))
+        rows.append(rec)
+        numbers.append(row_no)
+    return _make_raw(
+        header,
+        rows,
+        numbers,
+        name,
+        None,
+        "csv",
+        digest,
+        report,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def choose_sheet(sheets: Sequence[str], wanted: str | None) -> tuple[str | None, str | None]:
+    """The sheet to read and, if there is none, why (a message)."""
+    by_key = {s.strip().lower(): s for s in sheets}
+    if wanted is not None:
+        if wanted in sheets:
+            return wanted, None
+        if wanted.strip().lower() in by_key:
+            return by_key[wanted.strip().lower()], None
+        return None, f"there is no sheet {wanted!r}"
+    if DEFAULT_SHEET in by_key:
+        return by_key[DEFAULT_SHEET], None
+    if len(sheets) == 1:
+        return sheets[0], None
+    return None, f"there is no sheet {DEFAULT_SHEET!r} and the workbook has {len(sheets)} sheets"
+
+
+def _read_xlsx(
+    path: Path, data: bytes, digest: str, sheet: str | None, report: ValidationReport
+) -> RawTable | None:
+    import openpyxl
+
+    name = path.name
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        report.add(
+            IssueCode.FILE_UNREADABLE,
+            f"{name!r} cannot be read as an Excel workbook ({type(exc).__name__}: {exc})",
+            file=name,
+            hint="open it in Excel or LibreOffice and save it again as .xlsx, or upload CSV UTF-8",
+        )
+        return None
+    try:
+        sheets = tuple(str(s) for s in wb.sheetnames)
+        chosen, why = choose_sheet(sheets, sheet)
+        if chosen is None:
+            wanted = sheet if sheet is not None else DEFAULT_SHEET
+            hint = did_you_mean(wanted, sheets)
+            report.add(
+                IssueCode.WRONG_SHEET,
+                f"{why}; the sheets are: {', '.join(repr(s) for s in sheets)}",
+                file=name,
+                sheet=wanted,
+                hint=(hint + " " if hint else "")
+                + f"put the data in a sheet named {DEFAULT_SHEET!r} or choose the sheet to read",
+                params={"sheets": list(sheets), "wanted": wanted},
+            )
+            return None
+        ws = wb[chosen]
+        records = [list(r) for r in ws.iter_rows(values_only=True)]
+    except Exception as exc:
+        report.add(
+            IssueCode.FILE_UNREADABLE,
+            f"{name!r} cannot be read ({type(exc).__name__}: {exc})",
+            file=name,
+            hint="open it in Excel or LibreOffice and save it again as .xlsx",
+        )
+        return None
+    finally:
+        wb.close()
+    header_at = next(
+        (i for i, rec in enumerate(records) if any(not is_blank(c) for c in rec)), None
+    )
+    if header_at is None:
+        report.add(
+            IssueCode.EMPTY_FILE,
+            f"sheet {chosen!r} of {name!r} is empty",
+            file=name,
+            sheet=chosen,
+            hint="fill in the template (one row per region) and upload it again",
+        )
+        return None
+    header = [_header_text(c) for c in records[header_at]]
+    rows: list[list[Any]] = []
+    numbers: list[int] = []
+    for i in range(header_at + 1, len(records)):
+        rec = [c.strip() if isinstance(c, str) else c for c in records[i]]
+        if all(is_blank(c) for c in rec):
+            continue
+        rec = (rec + [None] * len(header))[: max(len(header), len(rec))]
+        rows.append(rec)
+        numbers.append(i + 1)
+    width = max([len(header)] + [len(r) for r in rows])
+    header = header + [""] * (width - len(header))
+    rows = [r + [None] * (width - len(r)) for r in rows]
+    return _make_raw(header, rows, numbers, name, chosen, "xlsx", digest, report, sheets=sheets)
+
+
+def _header_text(value: object) -> str:
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# --------------------------------------------------------------------------- Parquet / frames
+
+
+def _read_parquet(path: Path, digest: str, report: ValidationReport) -> RawTable | None:
+    import pyarrow.parquet as pq
+
+    name = path.name
+    try:
+        frame = pq.read_table(path).to_pandas()
+    except Exception as exc:
+        report.add(
+            IssueCode.FILE_UNREADABLE,
+            f"{name!r} cannot be read as a Parquet file ({type(exc).__name__}: {exc})",
+            file=name,
+            hint="write it again with pandas.DataFrame.to_parquet, or upload CSV/XLSX",
+        )
+        return None
+    return _from_frame(frame, name, "parquet", digest, report)
+
+
+def _from_frame(
+    frame: pd.DataFrame, name: str, fmt: str, digest: str | None, report: ValidationReport
+) -> RawTable | None:
+    if not isinstance(frame.index, pd.RangeIndex) or any(n is not None for n in frame.index.names):
+        frame = frame.reset_index()
+    if digest is None:
+        digest = hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
+    header = [_header_text(c) for c in frame.columns]
+    columns = [[_plain(v) for v in frame.iloc[:, j].tolist()] for j in range(frame.shape[1])]
+    rows = [list(r) for r in zip(*columns, strict=True)] if columns else []
+    numbers = list(range(2, len(rows) + 2))
+    keep = [i for i, r in enumerate(rows) if not all(is_blank(c) for c in r)]
+    return _make_raw(
+        header,
+        [rows[i] for i in keep],
+        [numbers[i] for i in keep],
+        name,
+        None,
+        fmt,
+        digest,
+        report,
+    )
+
+
+def _plain(value: object) -> object:
+    """numpy scalars to Python objects; missing markers to None."""
+    if is_blank(value) and not isinstance(value, str):
+        return None
+    item = getattr(value, "item", None)
+    if callable(item) and not isinstance(value, (str, bytes, dt.datetime, dt.date)):
+        try:
+            return item()
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+# --------------------------------------------------------------------------- shared
+
+
+def _make_raw(
+    header: list[str],
+    rows: list[list[Any]],
+    numbers: list[int],
+    name: str,
+    sheet: str | None,
+    fmt: str,
+    digest: str | None,
+    report: ValidationReport,
+    **meta: Any,
+) -> RawTable | None:
+    # drop columns with neither a header nor any value (formatting left in spreadsheets)
+    keep = [j for j, h in enumerate(header) if h or any(not is_blank(r[j]) for r in rows)]
+    if len(keep) != len(header):
+        header = [header[j] for j in keep]
+        rows = [[r[j] for j in keep] for r in rows]
+    if not rows:
+        where = f"sheet {sheet!r} of {name!r}" if sheet else repr(name)
+        report.add(
+            IssueCode.EMPTY_FILE,
+            f"{where} has a header row but no data rows",
+            file=name,
+            sheet=sheet,
+            hint="add one row per region below the header row",
+        )
+        return None
+    frame = pd.DataFrame(rows, columns=pd.Index(header, dtype=object), dtype=object)
+    frame.index = pd.Index(numbers, name="row")
+    return RawTable(frame=frame, file=name, sheet=sheet, format=fmt, sha256=digest, **meta)

@@ -1,0 +1,165 @@
+"""Statistical audit of a run (ikp.audit)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ikp.audit import audit, audit_matrix, cronbach_alpha, paired_correlations, pca_correlation
+from ikp.dataset import Dataset
+from ikp.framework import Framework
+from ikp.run import IndexRun, compute
+
+
+def planted(fw: Framework, n: int = 80, seed: int = 3) -> Dataset:
+    """A common factor plus noise (sibling r ≈ 0.5), with I02 planted against the factor,
+    I03 ≈ I04 (redundant pair) and I10 constant."""
+    rng = np.random.default_rng(seed)
+    k = len(fw.indicators)
+    latent = 50.0 + 10.0 * rng.standard_normal((n, 1))
+    values = latent + 10.0 * rng.standard_normal((n, k))
+    col = {c: j for j, c in enumerate(fw.indicators)}
+    values[:, col["I02"]] = 100.0 - latent[:, 0] + 3.0 * rng.standard_normal(n)
+    values[:, col["I03"]] = values[:, col["I04"]] + 0.5 * rng.standard_normal(n)
+    values[:, col["I10"]] = 7.0
+    values[rng.random((n, k)) < 0.02] = np.nan
+    values[:, col["I10"]] = 7.0
+    return Dataset(tuple(f"R{i:03d}" for i in range(n)), fw.indicators, np.abs(values))
+
+
+@pytest.fixture(scope="module")
+def run(ikp2024: Framework) -> IndexRun:
+    return compute(ikp2024, planted(ikp2024), "regency")
+
+
+def test_planted_problems_are_flagged(run: IndexRun) -> None:
+    res = audit(run)
+    negative = res.flags_of("negative")
+    assert list(negative["node"]) == ["I02"]
+    assert negative.loc[0, "other"] == "D1.S1"
+    assert negative.loc[0, "value"] < -0.3
+    assert "I02" in negative.loc[0, "message"] and "D1.S1" in negative.loc[0, "message_id"]
+    assert "berkorelasi negatif" in negative.loc[0, "message_id"]
+    redundant = res.flags_of("redundant")
+    indicators = redundant[redundant["node"].str.startswith("I")].reset_index(drop=True)
+    assert [tuple(r) for r in indicators[["node", "other"]].to_numpy()] == [("I03", "I04")]
+    assert indicators.loc[0, "value"] > 0.9
+    # dimensions that all follow the common factor are (correctly) flagged as well
+    assert set(redundant["node"]) - {"I03"} <= {"D1", "D2", "D3"}
+    constant = res.flags_of("constant")
+    assert list(constant["node"]) == ["I10"]
+    assert set(res.flags["kind"]) <= {"negative", "weak", "redundant", "constant"}
+    # the constant indicator has no defined correlation and is not flagged negative or weak
+    corr = res.correlations
+    assert (
+        corr.loc[(corr["node"] == "I10") & (corr["relation"] == "parent"), "pearson"].isna().all()
+    )
+
+
+def test_thresholds_are_configurable(run: IndexRun) -> None:
+    res = audit(run, negative_below=-0.99, weak_below=0.0, redundant_above=0.99999)
+    assert res.flags_of("negative").empty
+    assert res.flags_of("weak").empty
+    assert res.flags_of("redundant").empty
+    strict = audit(run, weak_below=0.95)
+    assert len(strict.flags_of("weak")) > 10
+
+
+def test_correlation_table_matches_pandas(run: IndexRun) -> None:
+    res = audit(run)
+    frame = run.data["aggregated"].to_frame()
+    corr = res.correlations
+    fw = run.framework
+    n_parent = len(fw.nodes) - 1
+    n_sibling = sum(len(fw.children(a)) * (len(fw.children(a)) - 1) for a in fw.aggregates)
+    assert (corr["relation"] == "parent").sum() == n_parent
+    assert (corr["relation"] == "sibling").sum() == n_sibling
+    sample = corr.dropna().sample(25, random_state=0)
+    for row in sample.itertuples():
+        a, b = frame[row.node], frame[row.other]
+        both = a.notna() & b.notna()
+        assert row.n == both.sum()
+        assert row.pearson == pytest.approx(a.corr(b), abs=1e-12)
+        assert row.spearman == pytest.approx(a.corr(b, method="spearman"), abs=1e-12)
+
+
+def test_paired_correlations_pairwise_complete() -> None:
+    a = np.array([[1.0, 1.0], [2.0, 2.0], [3.0, np.nan], [4.0, 4.0], [np.nan, 5.0]])
+    b = np.array([[2.0, 5.0], [4.0, 3.0], [6.0, 1.0], [7.0, 4.0], [9.0, 0.0]])
+    pearson, spearman, n = paired_correlations(a, b)
+    assert list(n) == [4, 4]
+    assert pearson[0] == pytest.approx(np.corrcoef([1, 2, 3, 4], [2, 4, 6, 7])[0, 1])
+    assert spearman[0] == pytest.approx(1.0)
+    # second pair: a = 1, 2, 4, 5 against b = 5, 3, 4, 0 (rows 1, 2, 4, 5)
+    assert spearman[1] == pytest.approx(-0.8)
+
+
+def test_cronbach_alpha_hand_example() -> None:
+    # item variances 5/3 each (sum 5), totals 4, 8, 9, 13 with variance 41/3:
+    # alpha = 3/2 * (1 - 5 / (41/3)) = 39/41
+    x = np.array([[1.0, 2.0, 1.0], [2.0, 3.0, 3.0], [3.0, 4.0, 2.0], [4.0, 5.0, 4.0]])
+    assert cronbach_alpha(x) == pytest.approx(39 / 41)
+    # COINr's covariance form k^2 * mean off-diagonal covariance / sum of all covariances
+    cov = np.cov(x, rowvar=False)
+    k = 3
+    coinr = k**2 * (cov.sum() - np.trace(cov)) / (k * (k - 1)) / cov.sum()
+    assert cronbach_alpha(x) == pytest.approx(coinr)
+    # rows with a missing value are dropped
+    with_nan = np.vstack([x, [np.nan, 1.0, 9.0]])
+    assert cronbach_alpha(with_nan) == pytest.approx(39 / 41)
+    assert np.isnan(cronbach_alpha(x[:, :1]))
+
+
+def test_cronbach_and_pca_tables(run: IndexRun) -> None:
+    res = audit(run)
+    fw = run.framework
+    assert list(res.cronbach["node"]) == list(fw.aggregates)
+    frame = run.data["aggregated"].to_frame()
+    kids = list(fw.children("D1.S3"))
+    block = frame[kids].dropna().to_numpy()
+    row = res.cronbach.set_index("node").loc["D1.S3"]
+    assert row["alpha"] == pytest.approx(cronbach_alpha(block))
+    assert row["n"] == block.shape[0]
+    eig = np.sort(np.linalg.eigvalsh(np.corrcoef(block, rowvar=False)))[::-1]
+    pca = res.pca.set_index("node").loc["D1.S3"]
+    np.testing.assert_allclose(pca["eigenvalues"], eig, atol=1e-10)
+    assert pca["pc1_share"] == pytest.approx(eig[0] / len(kids))
+    assert np.linalg.norm(pca["loadings"]) == pytest.approx(1.0)
+    assert res.pca.set_index("node").loc["D1.S2", "loadings"][1] == 0.0  # constant I10 left out
+
+
+def test_pca_correlation_of_perfectly_correlated_columns() -> None:
+    z = np.arange(10.0)
+    eig, load = pca_correlation(np.column_stack([z, 2 * z + 1, -z]))
+    np.testing.assert_allclose(eig, [3.0, 0.0, 0.0], atol=1e-12)
+    assert load.sum() > 0
+
+
+def test_to_dict_is_json_safe(run: IndexRun) -> None:
+    payload = audit(run).to_dict()
+    text = json.dumps(payload)
+    assert "NaN" not in text
+    assert payload["thresholds"]["redundant_above"] == 0.9
+    assert {"correlations", "cronbach", "pca", "flags"} <= set(payload)
+
+
+def test_audit_needs_the_aggregated_dataset(run: IndexRun) -> None:
+    with pytest.raises(ValueError, match="aggregated"):
+        audit(run, dataset="nope")
+
+
+def test_full_size_audit_is_fast(ikp2024: Framework) -> None:
+    rng = np.random.default_rng(0)
+    cols = list(ikp2024.indicators) + list(ikp2024.aggregates)
+    x = rng.gamma(0.7, 10.0, size=(514, len(cols)))
+    x[rng.random(x.shape) < 0.03] = np.nan
+    audit_matrix(ikp2024, cols, x)  # warm-up
+    t0 = time.perf_counter()
+    res = audit_matrix(ikp2024, cols, x)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 0.5  # typically ~0.05 s; generous for shared CI machines
+    assert isinstance(res.correlations, pd.DataFrame) and len(res.correlations) > 0
