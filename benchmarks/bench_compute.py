@@ -25,23 +25,24 @@ from ikp.sample import generate  # noqa: E402
 def pandas_baseline(framework: Framework, frame: pd.DataFrame, level: str) -> pd.Series:
     """The same chain as the default recipe, the way it is done in a notebook."""
     df = frame.copy()
-    # treat: winsorise one indicator at a time while |skew| > 2 and kurtosis > 3.5
+    # treat: winsorise one indicator at a time while |skew| >= 2 and kurtosis >= 3.5 (up to
+    # 5 points); if that is not enough, log-transform the original column instead
+    def fails(series: pd.Series) -> bool:
+        x = series.dropna().to_numpy()[:, None]
+        return bool(abs(skewness(x)[0]) >= 2.0 and kurtosis(x)[0] >= 3.5)
+
     for col in framework.indicators:
-        s = df[col]
-        for _ in range(5):
-            x = s.dropna().to_numpy()
-            if len(x) < 3:
-                break
-            sk = float(skewness(x[:, None])[0])
-            ku = float(kurtosis(x[:, None])[0])
-            if not (abs(sk) > 2.0 and ku > 3.5):
-                break
-            if sk > 0:
-                top = s.max()
-                s = s.where(s < top, s[s < top].max())
-            else:
-                low = s.min()
-                s = s.where(s > low, s[s > low].min())
+        original = df[col]
+        s = original.copy()
+        nwin = 0
+        while fails(s) and nwin < 5:
+            top = s.max()
+            at = s == top
+            s[at] = s[~at & s.notna()].max()
+            nwin = int(at.sum())
+        if fails(s):
+            lo, hi = original.min(), original.max()
+            s = np.log(original - lo + 0.01 * (hi - lo))
         df[col] = s
     # normalise: min-max 0-100 per indicator
     for col in framework.indicators:

@@ -15,6 +15,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import best_of, report  # noqa: E402
+from ikp import regions  # noqa: E402
 from ikp.regions import RegionRegistry  # noqa: E402
 
 
@@ -33,7 +34,8 @@ def baseline() -> dict[str, dict[str, object]]:
 
 
 def ours() -> RegionRegistry:
-    RegionRegistry.load.cache_clear()
+    regions._load_registry.cache_clear()
+    regions._wilayah.cache_clear()
     return RegionRegistry.load("current", max_level=4)
 
 

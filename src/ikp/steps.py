@@ -11,7 +11,6 @@ chain reproduces what the framework file says; values given here override the fr
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -225,16 +224,18 @@ class Treat(Step):
         data = run.data[self.input]
         out = np.array(data.values, copy=True)
         info: dict[str, Any] = {}
-        for j, code in enumerate(data.columns):
-            spec = self._spec(run, code)
+        keyed = _group_columns(data.columns, lambda c: _freeze(self._spec(run, c)))
+        for frozen, cols in keyed.items():
+            spec = dict(frozen)
             if spec.get("method", "none") == "none":
                 continue
+            idx = [data.columns.index(c) for c in cols]
             params = _float_params(
                 spec, ("skew_threshold", "kurtosis_threshold", "max_points", "log_fallback")
             )
-            col, ti = trt.winsorise_column(data.values[:, j], **params)
-            out[:, j] = col
-            info[code] = asdict(ti)
+            values, infos = trt.winsorise_matrix(data.values[:, idx], **params)
+            out[:, idx] = values
+            info.update((c, asdict(ti)) for c, ti in zip(cols, infos, strict=True))
         return data.with_values(out), {
             "treatment": info,
             "treated_indicators": [c for c, i in info.items() if i.get("treated")],
@@ -289,15 +290,7 @@ class Normalize(Step):
             )
             for c in cols:
                 used[c] = spec
-        stats = {
-            c: {
-                "min": _nanstat(np.nanmin, data.values[:, j]),
-                "max": _nanstat(np.nanmax, data.values[:, j]),
-                "mean": _nanstat(np.nanmean, data.values[:, j]),
-                "sd": _nanstat(lambda v: np.nanstd(v, ddof=1), data.values[:, j]),
-            }
-            for j, c in enumerate(data.columns)
-        }
+        stats = _column_stats(data)
         return data.with_values(out), {"methods": used, "input_stats": stats}
 
 
@@ -310,13 +303,21 @@ def _accepted(method: str) -> tuple[str, ...]:
     }.get(method, ())
 
 
-def _nanstat(func: Any, values: FloatArray) -> float | None:
-    if np.all(np.isnan(values)):
-        return None
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        result = float(func(values))
-    return result if np.isfinite(result) else None
+def _column_stats(data: Dataset) -> dict[str, dict[str, float | None]]:
+    """min, max, mean and sample SD of each column (None where undefined)."""
+    x = data.values
+    present = ~np.isnan(x)
+    n = present.sum(axis=0)
+    with np.errstate(all="ignore"):
+        lo = np.where(present, x, np.inf).min(axis=0, initial=np.inf)
+        hi = np.where(present, x, -np.inf).max(axis=0, initial=-np.inf)
+        mean = np.where(present, x, 0.0).sum(axis=0) / n
+        var = np.where(present, (x - mean) ** 2, 0.0).sum(axis=0) / (n - 1)
+    table = {"min": lo, "max": hi, "mean": mean, "sd": np.sqrt(var)}
+    return {
+        c: {k: (float(v[j]) if np.isfinite(v[j]) else None) for k, v in table.items()}
+        for j, c in enumerate(data.columns)
+    }
 
 
 def _freeze(spec: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:

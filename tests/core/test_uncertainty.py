@@ -367,3 +367,13 @@ def test_all_targets_zero_noise_reproduce_every_aggregate(run: IndexRun) -> None
             near = np.abs(nominal - nominal[i]) <= 1e-9 * max(1.0, np.nanmax(np.abs(nominal)))
             assert near.sum() > 1
             assert part["rank_median"].iloc[i] == part["rank_nominal"].to_numpy()[near].min()
+
+
+def test_single_threaded_blas_restores_the_thread_count() -> None:
+    from ikp.uncertainty import _openblas_thread_controls, single_threaded_blas
+
+    controls = _openblas_thread_controls()
+    before = [get() for get, _ in controls]
+    with single_threaded_blas():
+        assert all(get() == 1 for get, _ in controls)
+    assert [get() for get, _ in controls] == before
