@@ -514,7 +514,8 @@ class Classify(Step):
         data = run.data[self.input]
         spec = fw.classification
         method = self._params.get("method") or spec.method
-        ranks = cls.rank_desc(data.values)
+        # scores equal up to floating-point noise (e.g. 26.666666666666664 vs ...668) tie
+        ranks = cls.rank_desc(np.round(data.values, 9))
         classes = np.full(data.shape, -1.0)
         cutoffs_used: dict[str, list[float]] = {}
         n_classes = len(spec.labels)
