@@ -18,7 +18,6 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import peak_rss_mb, report  # noqa: E402
-
 from ikp.framework import Framework, load_framework  # noqa: E402
 from ikp.run import IndexRun, compute  # noqa: E402
 from ikp.sample import generate  # noqa: E402
