@@ -25,6 +25,7 @@ from ikp.sample import generate  # noqa: E402
 def pandas_baseline(framework: Framework, frame: pd.DataFrame, level: str) -> pd.Series:
     """The same chain as the default recipe, the way it is done in a notebook."""
     df = frame.copy()
+
     # treat: winsorise one indicator at a time while |skew| >= 2 and kurtosis >= 3.5 (up to
     # 5 points); if that is not enough, log-transform the original column instead
     def fails(series: pd.Series) -> bool:
