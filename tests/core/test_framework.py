@@ -11,7 +11,7 @@ from ikp.framework import Framework, check_framework, export_table, load_framewo
 from ikp.issues import IssueCode, ValidationFailed
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-SHARED = Path(__file__).parents[3] / "shared"
+ASEM_META = FIXTURES / "asem" / "iMeta.csv"
 
 
 def test_ikp2024_has_4_dimensions_12_subdimensions_61_indicators() -> None:
@@ -131,15 +131,12 @@ def test_coinr_table_round_trip(tmp_path: Path, suffix: str) -> None:
         assert back.effective_weights(lvl) == pytest.approx(fw.effective_weights(lvl))
 
 
-@pytest.mark.skipif(
-    not (SHARED / "data/reference/asem/iMeta.csv").exists(), reason="shared data absent"
-)
 def test_imports_coinr_asem_metadata() -> None:
-    fw = load_framework(SHARED / "data/reference/asem/iMeta.csv")
+    fw = load_framework(ASEM_META)
     assert len(fw.indicators) == 49
     assert fw.n_levels == 4
     assert len(fw.at_level(2)) == 8
-    meta = pd.read_csv(SHARED / "data/reference/asem/iMeta.csv")
+    meta = pd.read_csv(ASEM_META)
     negative = set(meta.loc[(meta["Type"] == "Indicator") & (meta["Direction"] == -1), "iCode"])
     assert {c for c in fw.indicators if fw.nodes[c].direction == -1} == negative
 
