@@ -378,7 +378,12 @@ def compute(
     started = time.perf_counter()
     if recipe is not None:
         run = recipes.replay(
-            rec, raw, region_names=names, groups=groups, allow_other_data=allow_other_data
+            rec,
+            raw,
+            region_names=names,
+            groups=groups,
+            allow_other_data=allow_other_data,
+            metadata=meta,
         )
     else:
         run = run_compute(fw, raw, lvl, region_names=names, groups=groups, metadata=meta)

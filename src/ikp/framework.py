@@ -677,6 +677,7 @@ METHOD_NAMES: dict[str, tuple[str, ...]] = {
         "goalposts",
         "dist2max",
         "dist2target",
+        "borda",
     ),
     "aggregate": ("arithmetic", "geometric", "harmonic", "generalised"),
     "rescale": ("none", "minmax", "max"),

@@ -96,8 +96,10 @@ def replay(
     region_names: Mapping[str, str] | None = None,
     groups: Mapping[str, str] | None = None,
     allow_other_data: bool = False,
+    metadata: Mapping[str, Any] | None = None,
 ) -> IndexRun:
-    """Regenerate a run from its recipe and raw data."""
+    """Regenerate a run from its recipe and raw data. ``metadata`` (what is known about the
+    data now, e.g. that it is synthetic) is merged over the recipe's record of its data."""
     framework = framework_of(recipe)
     run = IndexRun.start(
         framework,
@@ -105,7 +107,7 @@ def replay(
         str(recipe["region_level"]),
         region_names=region_names,
         groups=groups,
-        metadata=copy.deepcopy(recipe.get("data") or {}),
+        metadata={**copy.deepcopy(recipe.get("data") or {}), **(metadata or {})},
     )
     actual = run.input_hash
     if actual != recipe["input_hash"] and not allow_other_data:
