@@ -720,6 +720,23 @@ def regions(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", help="Proses web. / Web workers.")] = 3,
+    runs: Annotated[
+        int, typer.Option("--runs", help="Monte Carlo per edisi. / MC runs per edition.")
+    ] = 1000,
+) -> None:
+    """Siapkan dan jalankan platform web (SQLite bawaan). / Set up and start the web platform
+    (embedded SQLite), printing the address and a demo login for each role."""
+    import importlib
+
+    web = importlib.import_module("ikp_web.serve")  # the core never imports the web layer
+    raise typer.Exit(web.main(host=host, port=port, workers=workers, runs=runs))
+
+
+@app.command()
 def version() -> None:
     """Versi. / Version."""
     console.print(f"ikp {ikp.__version__}")

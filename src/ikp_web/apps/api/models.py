@@ -1,0 +1,1 @@
+"""No models: read-only views."""

@@ -1,0 +1,168 @@
+"""Seed the platform: regions (current and 2022 editions), the built-in frameworks, the IKP 2024
+editions with SYNTHETIC sample data (DATA SINTETIS — bukan data Bawaslu) verified, computed and
+published, Bawaslu's published IKP 2024 province results, and one demo login per role.
+
+Usage: python -m django ikp_seed [--runs 1000] [--no-compute]
+Idempotent: running it again changes nothing that exists.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from ikp.framework import load_framework
+from ikp.sample import generate
+from ikp_web.apps.accounts.models import Profile
+from ikp_web.apps.frameworks.models import Edition, FrameworkVersion
+from ikp_web.apps.regions.models import Region
+from ikp_web.apps.regions.services import load_regions
+from ikp_web.apps.scoring.services import compute_edition, do_publish, load_published_2024
+from ikp_web.apps.submissions.models import Observation, Submission
+
+DEMO_USERS = [
+    ("ri", Profile.Role.RI, None, "Bawaslu RI"),
+    ("jabar", Profile.Role.PROVINCE, "32", "Bawaslu Provinsi Jawa Barat"),
+    ("bogor", Profile.Role.REGENCY, "32.01", "Bawaslu Kabupaten Bogor"),
+    ("mitra", Profile.Role.PARTNER, None, "KPU (lembaga mitra)"),
+    ("publik", Profile.Role.PUBLIC, None, ""),
+]
+
+
+class Command(BaseCommand):
+    help = "Isi data awal (SINTETIS) / seed the platform with synthetic sample data"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--runs", type=int, default=1000, help="Monte Carlo runs per edition")
+        parser.add_argument("--no-compute", action="store_true", help="do not compute or publish")
+        parser.add_argument("--reset-passwords", action="store_true", help="new demo passwords")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        for edition in ("current", "2022"):
+            if not Region.objects.filter(edition=edition).exists():
+                n = load_regions(edition)
+                self.stdout.write(f"regions {edition}: {n}")
+        fw_ikp = self._framework("ikp-2024")
+        self._framework("tps-2024")
+        editions = {
+            "ikp-2024-kabkota": ("IKP 2024 kabupaten/kota (DATA SINTETIS)", "regency"),
+            "ikp-2024-provinsi": ("IKP 2024 provinsi (DATA SINTETIS)", "province"),
+        }
+        for slug, (name, level) in editions.items():
+            edition, created = Edition.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "framework": fw_ikp,
+                    "region_level": level,
+                    "synthetic": True,
+                    "deadline": timezone.now().date().replace(month=12, day=31),
+                    "source": "DATA SINTETIS — bukan data Bawaslu (ikp.sample, seed 2024)",
+                },
+            )
+            if created:
+                self._seed_observations(edition)
+                self.stdout.write(f"edition {slug}: synthetic observations seeded")
+            if not opts["no_compute"] and not edition.computations.filter(published=True).exists():
+                comp = compute_edition(edition, runs=opts["runs"])
+                do_publish(comp, actor=None)
+                self.stdout.write(f"edition {slug}: computed and published v{comp.version}")
+        published, created = Edition.objects.get_or_create(
+            slug="ikp-2024-bawaslu-provinsi",
+            defaults={
+                "name": "IKP 2024 provinsi — hasil resmi Bawaslu (pendekatan 1)",
+                "framework": fw_ikp,
+                "region_level": "province",
+                "region_edition": "2022",
+                "kind": Edition.Kind.PUBLISHED_EXTERNAL,
+                "source": "Bawaslu RI, 16 Dec 2022; figures as reported by the media (source per row)",
+            },
+        )
+        if created or not published.computations.exists():
+            load_published_2024(published)
+            self.stdout.write(
+                "edition ikp-2024-bawaslu-provinsi: Bawaslu's published results loaded"
+            )
+        self._demo_users(reset=opts["reset_passwords"])
+
+    def _framework(self, slug: str) -> FrameworkVersion:
+        fw = load_framework(slug)
+        obj = FrameworkVersion.objects.filter(slug=slug, version=fw.version).first()
+        if obj is None:
+            obj = FrameworkVersion(
+                slug=slug, version=fw.version, name=fw.name_id, definition=fw.to_yaml()
+            )
+            obj.full_clean()
+            obj.save()
+        return obj
+
+    @transaction.atomic
+    def _seed_observations(self, edition: Edition) -> None:
+        framework = edition.framework.framework()
+        sample = generate(framework, edition.region_level, seed=2024)
+        regions = {r.code: r for r in Region.objects.filter(edition="current")}
+        now = timezone.now()
+        value_cols = [
+            c for c in sample.counts.columns if c not in ("synthetic", "region_code", "region_name")
+        ]
+        subs = {}
+        for code in sample.counts["region_code"]:
+            subs[code] = Submission.objects.create(
+                edition=edition,
+                region=regions[code],
+                status=Submission.Status.VERIFIED,
+                submitted_at=now,
+                verified_at=now,
+            )
+        observations = []
+        for row in sample.counts.to_dict(orient="records"):
+            sub = subs[row["region_code"]]
+            for col in value_cols:
+                indicator, _, level = col.partition("_")
+                value = row[col]
+                observations.append(
+                    Observation(
+                        submission=sub,
+                        indicator_code=indicator,
+                        incidence_level=level,
+                        value=None if value != value else float(value),
+                        source="DATA SINTETIS — bukan data Bawaslu",
+                    )
+                )
+        Observation.objects.bulk_create(observations, batch_size=5000)
+
+    def _demo_users(self, *, reset: bool) -> None:
+        User = get_user_model()
+        lines = []
+        for username, role, region_code, organisation in DEMO_USERS:
+            user = User.objects.filter(username=username).first()
+            password = None
+            if user is None or reset:
+                password = secrets.token_urlsafe(9)
+                if user is None:
+                    user = User.objects.create_user(username=username, password=password)
+                else:
+                    user.set_password(password)
+                    user.save()
+                region = (
+                    Region.objects.get(edition="current", code=region_code) if region_code else None
+                )
+                Profile.objects.update_or_create(
+                    user=user,
+                    defaults={"role": role, "region": region, "organisation": organisation},
+                )
+                if role == Profile.Role.RI:
+                    user.is_staff = True
+                    user.is_superuser = True
+                    user.save()
+            lines.append(
+                (username, role, region_code or "-", password or "(unchanged; --reset-passwords)")
+            )
+        self.stdout.write("\nDemo logins / akun demo:")
+        for username, role, region, password in lines:
+            self.stdout.write(f"  {role:<9} {username:<8} wilayah {region:<6} password: {password}")

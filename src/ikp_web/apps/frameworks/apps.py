@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FrameworksConfig(AppConfig):
+    name = "ikp_web.apps.frameworks"
+    label = "frameworks"

@@ -1,0 +1,2 @@
+app_name = "scoring"
+urlpatterns: list = []  # type: ignore[type-arg]

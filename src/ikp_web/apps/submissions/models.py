@@ -1,0 +1,124 @@
+"""Observations entered by offices (form or spreadsheet), their review and full history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Submission(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "belum mulai / not started"
+        DRAFT = "draft", "draf / draft"
+        SUBMITTED = "submitted", "dikirim / submitted"
+        RETURNED = "returned", "dikembalikan / returned"
+        VERIFIED = "verified", "terverifikasi / verified"
+
+    edition = models.ForeignKey(
+        "frameworks.Edition", on_delete=models.CASCADE, related_name="submissions"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="submissions"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "region"], name="unique_submission")
+        ]
+        ordering = ["edition", "region__code"]
+
+    def __str__(self) -> str:
+        return f"{self.edition.slug} {self.region.code} {self.status}"
+
+
+class Observation(models.Model):
+    """One number: region × indicator × level of incidence (blank for non-count indicators)."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="observations"
+    )
+    indicator_code = models.CharField(max_length=32)
+    incidence_level = models.CharField(max_length=16, blank=True)
+    value = models.FloatField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "indicator_code", "incidence_level"],
+                name="unique_observation",
+            )
+        ]
+        ordering = ["indicator_code", "incidence_level"]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.indicator_code} {self.incidence_level} = {self.value}"
+
+
+class ObservationChange(models.Model):
+    """Every change keeps who, when, old and new value."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=16)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    via = models.CharField(max_length=16, default="form")  # form | upload | seed
+    changed = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed"]
+
+
+class Review(models.Model):
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "kirim / submit"
+        VERIFY = "verify", "verifikasi / verify"
+        RETURN = "return", "kembalikan / return"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    comment = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+
+class UploadFile(models.Model):
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", "diterima / accepted"
+        REJECTED = "rejected", "ditolak / rejected"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="uploads")
+    file = models.FileField(upload_to="uploads/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    report = models.JSONField(default=dict)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]

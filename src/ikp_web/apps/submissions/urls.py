@@ -1,0 +1,2 @@
+app_name = "submissions"
+urlpatterns: list = []  # type: ignore[type-arg]

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("ikp_web.apps.api.urls")),
+    path("admin/", admin.site.urls),
+    path("akun/", include("ikp_web.apps.accounts.urls")),
+    path("data/", include("ikp_web.apps.submissions.urls")),
+    path("hitung/", include("ikp_web.apps.scoring.urls")),
+    path("", include("ikp_web.apps.dashboards.urls")),
+]
+
+if settings.DEBUG:  # pragma: no cover
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+__all__ = ["urlpatterns", "i18n_patterns"]
