@@ -1,0 +1,72 @@
+"""Browser tests: Debian's Chromium driven by Playwright for Python against pytest-django's live
+server. Never downloads a browser: the executable is /usr/bin/chromium (IKP_CHROMIUM overrides).
+Screenshots of every step are kept in test-artifacts/screenshots/ as test artefacts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run while an
+# event loop is running unless told it is safe (it is here: one thread drives the browser and
+# the live server runs in its own thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("IKP_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+class Shots:
+    """Numbered full-page screenshots for one test."""
+
+    def __init__(self, name: str) -> None:
+        self.dir = ARTIFACTS / name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        for old in self.dir.glob("*.png"):
+            old.unlink()
+        self.n = 0
+
+    def __call__(self, page: Any, label: str) -> Path:
+        self.n += 1
+        path = self.dir / f"{self.n:02d}-{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture()
+def shots(request: pytest.FixtureRequest) -> Shots:
+    return Shots(request.node.name)
