@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from ikp.framework import DEFAULT_METHODS
+
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "domain"
 OUT = ROOT / "src" / "ikp" / "frameworks"
@@ -101,24 +103,7 @@ def ikp2024() -> dict:
             {"code": "L2", "name": {"id": "sedang", "en": "medium"}, "weight": 2.0},
             {"code": "L3", "name": {"id": "tinggi", "en": "high"}, "weight": 3.0},
         ],
-        "defaults": {
-            "screen": {
-                "min_region_coverage": 0.0,
-                "min_indicator_coverage": 0.0,
-                "flag_below": 0.5,
-            },
-            "impute": {"method": "none"},
-            "treat": {
-                "method": "winsorise",
-                "skew_threshold": 2.0,
-                "kurtosis_threshold": 3.5,
-                "max_points": 5,
-                "log_fallback": True,
-            },
-            "normalize": {"method": "minmax", "lower": 0.0, "upper": 100.0},
-            "aggregate": {"method": "arithmetic", "min_coverage": 0.0},
-            "rescale": {"method": "none"},
-        },
+        "defaults": {k: dict(v) for k, v in DEFAULT_METHODS.items()},
         "classification": {
             "method": "fixed",
             "labels": [

@@ -28,7 +28,6 @@ Formulas and references: docs/methodology/audit.md.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -38,6 +37,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from ikp._types import BoolArray, FloatArray, IntArray
+from ikp.jsonsafe import records as _records
 
 if TYPE_CHECKING:
     from ikp.framework import Framework
@@ -440,19 +440,3 @@ def _flags(
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value

@@ -332,17 +332,24 @@ class Framework:
             [self.nodes[c].weight(region_level) for c in self.children(code)], dtype=np.float64
         )
 
-    def effective_weights(self, region_level: str) -> dict[str, float]:
+    def effective_weights(
+        self, region_level: str, weights: Mapping[str, float] | None = None
+    ) -> dict[str, float]:
         """Each node's share of the index: the product, along its path to the root, of its
-        weight divided by the sum of its siblings' weights (assuming no missing data)."""
+        weight divided by the sum of its siblings' weights (assuming no missing data).
+        ``weights`` (node → weight) replaces the framework's weights for ``region_level``."""
+        w = (
+            weights
+            if weights is not None
+            else {c: n.weight(region_level) for c, n in self.nodes.items()}
+        )
         out: dict[str, float] = {self.root: 1.0}
         for lvl in range(self.n_levels, 1, -1):
             for code in self.at_level(lvl):
                 kids = self.children(code)
-                w = self.child_weights(code, region_level)
-                total = float(w.sum())
-                for kid, wk in zip(kids, w, strict=True):
-                    out[kid] = out[code] * (float(wk) / total if total > 0 else 0.0)
+                total = sum(w[k] for k in kids)
+                for kid in kids:
+                    out[kid] = out[code] * (w[kid] / total if total > 0 else 0.0)
         return {c: out[c] for c in self.nodes}
 
     def method(self, step: str, code: str | None = None) -> dict[str, Any]:

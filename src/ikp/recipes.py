@@ -20,7 +20,8 @@ import ikp
 from ikp.dataset import Dataset
 from ikp.framework import Framework
 from ikp.issues import IssueCode, ValidationFailed, ValidationReport
-from ikp.run import IndexRun, _plain
+from ikp.jsonsafe import plain as _plain
+from ikp.run import IndexRun
 from ikp.steps import STEPS
 
 RECIPE_FORMAT = "ikp-recipe/1"

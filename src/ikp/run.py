@@ -23,6 +23,7 @@ import ikp
 from ikp._types import FloatArray
 from ikp.dataset import Dataset
 from ikp.framework import Framework
+from ikp.jsonsafe import plain as _plain
 from ikp.steps import STEPS, Step, default_chain
 
 
@@ -304,19 +305,6 @@ def compute(
         framework, raw, region_level, region_names=region_names, groups=groups, metadata=metadata
     )
     return run.apply_all(steps)
-
-
-def _plain(value: Any) -> Any:
-    """Parameters as YAML/JSON-safe plain values."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _plain(value.tolist())
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def index_scores(run: IndexRun) -> FloatArray:

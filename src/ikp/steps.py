@@ -387,20 +387,8 @@ class Weight(Step):
         for code in fw.aggregates:
             if sum(weights[k] for k in fw.children(code)) <= 0:
                 raise MethodError(f"all children of {code!r} have weight 0")
-        effective = effective_weights(fw, weights)
+        effective = fw.effective_weights(run.region_level, weights)
         return data, {"method": method, "weights": weights, "effective": effective, "ahp": details}
-
-
-def effective_weights(fw: Any, weights: Mapping[str, float]) -> dict[str, float]:
-    """Each node's share of the index given a weight set (no missing data)."""
-    out: dict[str, float] = {fw.root: 1.0}
-    for lvl in range(fw.n_levels, 1, -1):
-        for code in fw.at_level(lvl):
-            kids = fw.children(code)
-            total = sum(weights[k] for k in kids)
-            for k in kids:
-                out[k] = out[code] * (weights[k] / total if total > 0 else 0.0)
-    return out
 
 
 # --------------------------------------------------------------------------- aggregate

@@ -42,6 +42,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ikp._types import BoolArray, FloatArray, IntArray
 from ikp.issues import MethodError
+from ikp.jsonsafe import plain as _plain
+from ikp.jsonsafe import records as _records
 from ikp.methods import classify as cls
 from ikp.steps import STEPS, Step
 
@@ -1180,22 +1182,6 @@ def _make_step(key: str, params: dict[str, Any], alt: dict[str, Any] | None) -> 
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{key} alternative {alt}: {exc}") from exc
     return step
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def class_probabilities(result: UncertaintyResult) -> pd.DataFrame:

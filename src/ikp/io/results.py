@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 import ikp
 from ikp import SYNTHETIC_LABEL, SYNTHETIC_LABEL_EN
 from ikp import recipes as recipes_mod
+from ikp.jsonsafe import records as _records
 from ikp.run import IndexRun
 
 FORMATS = ("csv", "xlsx", "json", "parquet")
@@ -131,14 +131,6 @@ def write_results(
     recipes_mod.save(run, recipe)
     written.append(recipe)
     return written
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    clean = frame.astype(object).where(pd.notna(frame), None)
-    return [
-        {str(k): (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
-        for row in clean.to_dict(orient="records")
-    ]
 
 
 def _write_xlsx(

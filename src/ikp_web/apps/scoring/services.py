@@ -18,6 +18,7 @@ from ikp.audit import audit as run_audit
 from ikp.dataset import Dataset
 from ikp.framework import Framework
 from ikp.io.results import results_table
+from ikp.jsonsafe import plain as _json_safe
 from ikp.published import published_provinces
 from ikp.run import IndexRun, compute
 from ikp.sample import combine_levels
@@ -217,15 +218,3 @@ def load_published_2024(edition: Edition) -> Computation:
         ]
     )
     return comp
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, np.generic):
-        return _json_safe(value.item())
-    return value
