@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import ctypes
-import functools
 import math
 import time
 import warnings
@@ -39,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from threadpoolctl import threadpool_limits
 
 from ikp._types import BoolArray, FloatArray, IntArray
 from ikp.issues import MethodError
@@ -1112,61 +1111,16 @@ def rank_rows(scores: FloatArray, tol: float = RANK_TIE_TOL) -> FloatArray:
 # =========================================================================== helpers
 
 
-@functools.cache
-def _openblas_thread_controls() -> tuple[tuple[Any, Any], ...]:
-    """(get, set) thread-count functions of every OpenBLAS loaded in this process (Linux;
-    empty elsewhere or when the symbols are not found)."""
-    controls: list[tuple[Any, Any]] = []
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as maps:
-            paths = {
-                line.split()[-1]
-                for line in maps
-                if "openblas" in line.lower() and line.split()[-1].startswith("/")
-            }
-    except OSError:
-        return ()
-    for path in sorted(paths):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for get_name, set_name in (
-            ("scipy_openblas_get_num_threads64_", "scipy_openblas_set_num_threads64_"),
-            ("scipy_openblas_get_num_threads", "scipy_openblas_set_num_threads"),
-            ("openblas_get_num_threads64_", "openblas_set_num_threads64_"),
-            ("openblas_get_num_threads", "openblas_set_num_threads"),
-        ):
-            get = getattr(lib, get_name, None)
-            set_ = getattr(lib, set_name, None)
-            if get is not None and set_ is not None:
-                get.restype = ctypes.c_int
-                set_.argtypes = [ctypes.c_int]
-                controls.append((get, set_))
-                break
-    return tuple(controls)
-
-
 @contextlib.contextmanager
 def single_threaded_blas() -> Iterator[None]:
-    """Run the block with OpenBLAS limited to one thread, then restore its thread count.
+    """Run the block with the BLAS limited to one thread (threadpoolctl), then restore it.
 
-    The products of the Monte Carlo engine are small (514 × ≤12 by ≤12 × 500); OpenBLAS's
-    threads give no speed-up on them and, when another process holds one of the 2 cores, make
-    every product wait for a descheduled thread (measured: 10 000 runs 1.0 s single-threaded
-    against 2–4 s with 2 threads on a busy 2-core machine). No-op when OpenBLAS is not found."""
-    saved: list[tuple[Any, int]] = []
-    for get, set_ in _openblas_thread_controls():
-        try:
-            saved.append((set_, int(get())))
-            set_(1)
-        except Exception:  # pragma: no cover - a foreign BLAS build without these symbols
-            continue
-    try:
+    The products of the Monte Carlo engine are small (514 × ≤12 by ≤12 × 500); BLAS threads give
+    no speed-up on them and, when another process holds one of the 2 cores, make every product
+    wait for a descheduled thread (measured: 10 000 runs 1.0 s single-threaded against 2–4 s
+    with 2 threads on a busy 2-core machine)."""
+    with threadpool_limits(limits=1, user_api="blas"):
         yield
-    finally:
-        for set_, count in saved:
-            set_(count)
 
 
 def _alternatives(alts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any] | None]:
