@@ -10,7 +10,7 @@ Runs on synthetic data carry the label *DATA SINTETIS — bukan data Bawaslu* in
 a banner and the footer. Bahasa Indonesia first, English second (``lang="en"`` swaps them).
 
 Rendering approach
-    The maps are SVG paths drawn here straight from the shipped GeoJSON
+    The maps are SVG paths drawn by :mod:`ikp.report.svgmap` straight from the shipped GeoJSON
     (:func:`ikp.regions.load_boundaries`): equirectangular projection (Indonesia straddles the
     equator, so the distortion is small), Douglas–Peucker simplification in projected units
     (0.5 of a 1600-unit-wide view box, ≈ 1.5 km), coordinates rounded to 0.1 unit (≈ 0.003°)
@@ -30,16 +30,13 @@ Palette
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import numpy as np
 import pandas as pd
 
 import ikp
@@ -52,7 +49,9 @@ from ikp.published import (
     published_provinces_on_current_map,
     published_regencies_top10,
 )
-from ikp.regions import EDITIONS, RegionRegistry, load_boundaries
+from ikp.regions import EDITIONS, RegionRegistry
+from ikp.report import svgmap
+from ikp.report.svgmap import MapItem, Projection, Shape, render_svg
 from ikp.run import IndexRun
 
 # ColorBrewer YlOrRd, by number of classes (colour-blind safe, ordered light → dark).
@@ -69,9 +68,6 @@ MUTED_TEXT_COLOUR = "#4d4d4d"
 BACKGROUND_COLOUR = "#ffffff"
 BANNER_BACKGROUND = "#8b0000"
 BANNER_TEXT = "#ffffff"
-
-MAP_WIDTH = 1600.0
-MAP_TOLERANCE = 0.5
 
 _LEVEL_NAMES = {
     "regency": ("kabupaten/kota", "regencies/cities"),
@@ -137,157 +133,27 @@ def render_summary(
 
 
 # --------------------------------------------------------------------------- geometry
+# The drawing lives in ikp.report.svgmap (shared with the web dashboards); the private names
+# below are kept for existing callers.
+
+MAP_WIDTH = svgmap.MAP_WIDTH
+MAP_TOLERANCE = svgmap.MAP_TOLERANCE
+_Projection = Projection
+_Shape = Shape
+_polygons = svgmap.polygons
+_geometry_path = svgmap.geometry_path
+_project = svgmap.project
+_simplify = svgmap.simplify
+_ring_path = svgmap.ring_path
+_n = svgmap.fmt_number
 
 
-@dataclass(frozen=True)
-class _Projection:
-    lon0: float
-    lat1: float
-    k: float
-    width: float
-    height: float
+def _projection() -> Projection:
+    return svgmap.national_projection()
 
 
-@dataclass(frozen=True)
-class _Shape:
-    code: str
-    name: str
-    d: str
-
-
-@functools.lru_cache(maxsize=2)
-def _projection() -> _Projection:
-    lons: list[float] = []
-    lats: list[float] = []
-    for feature in load_boundaries("province")["features"]:
-        for polygon in _polygons(feature["geometry"]):
-            ring = np.asarray(polygon[0], dtype=np.float64)
-            lons.extend((float(ring[:, 0].min()), float(ring[:, 0].max())))
-            lats.extend((float(ring[:, 1].min()), float(ring[:, 1].max())))
-    lon0, lon1 = min(lons), max(lons)
-    lat0, lat1 = min(lats), max(lats)
-    k = MAP_WIDTH / (lon1 - lon0)
-    return _Projection(lon0, lat1, k, MAP_WIDTH, math.ceil((lat1 - lat0) * k))
-
-
-@functools.lru_cache(maxsize=4)
-def _shapes(level: str) -> tuple[_Shape, ...]:
-    proj = _projection()
-    shapes = []
-    for feature in load_boundaries(level)["features"]:
-        props = feature["properties"]
-        d = _geometry_path(feature["geometry"], proj, MAP_TOLERANCE)
-        shapes.append(_Shape(str(props["kode"]), str(props["nama"]), d))
-    return tuple(shapes)
-
-
-def _polygons(geometry: Mapping[str, Any]) -> list[Any]:
-    if geometry["type"] == "Polygon":
-        return [geometry["coordinates"]]
-    if geometry["type"] == "MultiPolygon":
-        return list(geometry["coordinates"])
-    raise ValueError(f"unexpected geometry type {geometry['type']!r}")
-
-
-def _geometry_path(geometry: Mapping[str, Any], proj: _Projection, tolerance: float) -> str:
-    parts: list[str] = []
-    largest: tuple[float, Any] = (-1.0, None)
-    for polygon in _polygons(geometry):
-        for ring in polygon:
-            pts = _project(ring, proj)
-            extent = pts.max(axis=0) - pts.min(axis=0)
-            size = float(extent[0] * extent[1])
-            if size > largest[0]:
-                largest = (size, pts)
-            if float(extent.max()) < 2 * tolerance:
-                continue  # a speck below the drawing resolution (islets, holes)
-            part = _ring_path(_simplify(pts, tolerance))
-            if part:
-                parts.append(part)
-    if not parts and largest[1] is not None:
-        # a tiny region: keep its largest ring unsimplified, or else a small square
-        pts = largest[1]
-        part = _ring_path(pts)
-        if not part:
-            x, y = float(pts[0, 0]), float(pts[0, 1])
-            part = f"M{_n(x - 1)} {_n(y - 1)}h2v2h-2z"
-        parts.append(part)
-    return "".join(parts)
-
-
-def _project(ring: Sequence[Sequence[float]], proj: _Projection) -> np.ndarray[Any, Any]:
-    arr = np.asarray(ring, dtype=np.float64)[:, :2]
-    x = (arr[:, 0] - proj.lon0) * proj.k
-    y = (proj.lat1 - arr[:, 1]) * proj.k
-    pts = np.round(np.column_stack([x, y]), 1)
-    if len(pts) > 1:  # drop points that rounding made equal to the previous one
-        moved = np.any(np.diff(pts, axis=0) != 0, axis=1)
-        pts = np.vstack([pts[:1], pts[1:][moved]])
-    return pts
-
-
-def _simplify(pts: np.ndarray[Any, Any], tolerance: float) -> np.ndarray[Any, Any]:
-    """Douglas–Peucker on a closed ring (first and last points kept)."""
-    n = len(pts)
-    if n < 4 or tolerance <= 0:
-        return pts
-    keep = np.zeros(n, dtype=bool)
-    keep[0] = keep[-1] = True
-    stack = [(0, n - 1)]
-    while stack:
-        a, b = stack.pop()
-        if b - a < 2:
-            continue
-        seg = pts[a + 1 : b]
-        ax, ay = pts[a]
-        dx, dy = pts[b] - pts[a]
-        length = math.hypot(dx, dy)
-        if length > 0:
-            dist = np.abs(dy * (seg[:, 0] - ax) - dx * (seg[:, 1] - ay)) / length
-        else:
-            dist = np.hypot(seg[:, 0] - ax, seg[:, 1] - ay)
-        i = int(np.argmax(dist))
-        if dist[i] > tolerance:
-            mid = a + 1 + i
-            keep[mid] = True
-            stack.append((a, mid))
-            stack.append((mid, b))
-    out: np.ndarray[Any, Any] = pts[keep]
-    return out
-
-
-def _ring_path(pts: np.ndarray[Any, Any]) -> str:
-    """``M x y l dx dy …z`` for a ring with at least three distinct points, else ``""``."""
-    if len(pts) == 0:
-        return ""
-    if len(pts) > 1 and pts[0, 0] == pts[-1, 0] and pts[0, 1] == pts[-1, 1]:
-        pts = pts[:-1]
-    if len(pts) < 3:
-        return ""
-    deltas = np.round(np.diff(pts, axis=0), 1)
-    body = _numbers(deltas.reshape(-1))
-    return f"M{_n(float(pts[0, 0]))} {_n(float(pts[0, 1]))}l{body}z"
-
-
-def _n(value: float) -> str:
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        return "0"
-    if text.startswith("0."):
-        return text[1:]
-    if text.startswith("-0."):
-        return "-" + text[2:]
-    return text
-
-
-def _numbers(values: np.ndarray[Any, Any]) -> str:
-    out: list[str] = []
-    for v in values.tolist():
-        s = _n(v)
-        if out and not s.startswith("-"):
-            out.append(" ")
-        out.append(s)
-    return "".join(out)
+def _shapes(level: str) -> tuple[Shape, ...]:
+    return svgmap.shapes(level)
 
 
 # --------------------------------------------------------------------------- formatting
@@ -713,34 +579,20 @@ class _Page:
 
     def svg(
         self,
-        shapes: Sequence[_Shape],
+        shapes: Sequence[Shape],
         tips: Mapping[str, tuple[int, str]],
-        outline: Sequence[_Shape],
+        outline: Sequence[Shape],
         label: str,
     ) -> str:
-        proj = _projection()
-        paths = []
-        for shape in shapes:
-            cls, tip = tips.get(
-                shape.code, (-1, f"{shape.name} ({shape.code}) — {self.class_label(-1)}")
-            )
-            css = f"c{cls}" if cls >= 0 else "cx"
-            paths.append(
-                f'<path class="{css}" data-code="{_e(shape.code)}" d="{shape.d}">'
-                f"<title>{_e(tip)}</title></path>"
-            )
-        lines = "".join(f'<path d="{s.d}"/>' for s in outline)
-        return (
-            f'<svg class="map" viewBox="0 0 {_n(proj.width)} {_n(proj.height)}" role="img" '
-            f'aria-label="{_e(label)}">'
-            f'<g stroke="#fff" stroke-width=".4" stroke-linejoin="round">{"".join(paths)}</g>'
-            + (
-                f'<g fill="none" stroke="#404040" stroke-width=".6" pointer-events="none">{lines}</g>'
-                if lines
-                else ""
-            )
-            + "</svg>"
-        )
+        items = {
+            code: MapItem(f"c{cls}" if cls >= 0 else "cx", tip) for code, (cls, tip) in tips.items()
+        }
+        missing = {
+            s.code: MapItem("cx", f"{s.name} ({s.code}) — {self.class_label(-1)}")
+            for s in shapes
+            if s.code not in items
+        }
+        return render_svg(shapes, {**items, **missing}, _projection(), label=label, outline=outline)
 
     def published_map(self) -> str:
         t = self.t

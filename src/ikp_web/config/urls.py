@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("ikp_web.apps.api.urls")),
+    path("unduh/", include("ikp_web.apps.api.download_urls")),
     path("admin/", admin.site.urls),
     path("akun/", include("ikp_web.apps.accounts.urls")),
     path("data/", include("ikp_web.apps.submissions.urls")),

@@ -43,3 +43,36 @@ def job_progress(
     if status:
         fields["status"] = status
     Job.objects.filter(pk=job_id).update(**fields)
+
+
+def job_create(
+    kind: str, *, actor: Any = None, params: dict[str, Any] | None = None, message: str = ""
+) -> Job:
+    """A queued job; the caller enqueues the task that works on it."""
+    return Job.objects.create(
+        kind=kind,
+        params=params or {},
+        message=message,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def job_finish(job_id: int | None, result: dict[str, Any], message: str = "") -> None:
+    """Mark a job done at 100 % together with its result (one update, so a page polling the job
+    never sees it done without its result)."""
+    if job_id is None:
+        return
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.DONE,
+        progress=100,
+        result=result,
+        message=message or "selesai / done",
+    )
+
+
+def job_fail(job_id: int | None, message: str) -> None:
+    """Mark a job failed with the error message the page shows; its progress stays where it
+    stopped."""
+    if job_id is None:
+        return
+    Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, message=message)

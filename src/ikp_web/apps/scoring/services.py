@@ -3,7 +3,9 @@ frame, calls the pure core (ikp), and stores what comes back."""
 
 from __future__ import annotations
 
+import logging
 import math
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -11,6 +13,7 @@ import pandas as pd
 import yaml
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from ikp import recipes
@@ -23,11 +26,14 @@ from ikp.published import published_provinces
 from ikp.run import IndexRun, compute
 from ikp.sample import combine_levels
 from ikp.uncertainty import UncertaintySpec, run_sensitivity, run_uncertainty
-from ikp_web.apps.core.services import audit, job_progress
+from ikp_web.apps.core.models import Job
+from ikp_web.apps.core.services import audit, job_create, job_fail, job_finish, job_progress
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.regions.models import Region
 from ikp_web.apps.scoring.models import Computation, Result
 from ikp_web.apps.submissions.models import Observation, Submission
+
+log = logging.getLogger(__name__)
 
 
 def observations_frame(edition: Edition, *, verified_only: bool = True) -> pd.DataFrame:
@@ -59,7 +65,10 @@ def raw_dataset(
     names = dict(regions.values_list("code", "name"))
     groups = dict(regions.values_list("code", "province_code"))
     if wide.empty or len(wide.columns) <= 1:
-        raise ValueError("there are no verified submissions to compute from")
+        raise ValueError(
+            "belum ada data terverifikasi untuk dihitung / "
+            "there are no verified submissions to compute from"
+        )
     wide = wide.sort_values("region_code").reset_index(drop=True)
     return combine_levels(wide, framework), names, groups
 
@@ -82,6 +91,7 @@ def store_run(
     job_id: int | None = None,
     source: str = "",
 ) -> Computation:
+    Edition.objects.select_for_update().filter(pk=edition.pk).first()  # versions one at a time
     version = (edition.computations.aggregate(v=Max("version"))["v"] or 0) + 1
     comp = Computation.objects.create(
         edition=edition,
@@ -129,7 +139,9 @@ def store_run(
 def compute_edition(
     edition: Edition, *, actor: Any = None, runs: int = 1000, job_id: int | None = None
 ) -> Computation:
-    """Compute an edition from its verified submissions, with uncertainty and sensitivity."""
+    """Compute an edition from its verified submissions, with uncertainty and sensitivity.
+    Progress goes to the job ``job_id`` (if any); the results, audit and sensitivity are stored
+    in one transaction, then the job is marked done with a link to the computation."""
     framework = edition.framework.framework()
     job_progress(job_id, 5, "membaca data / reading data", status="running")
     raw, names, groups = raw_dataset(edition, framework)
@@ -139,46 +151,187 @@ def compute_edition(
     )
     job_progress(job_id, 20, "indeks dihitung / index computed")
     unc = None
+    sensitivity: list[Any] = []
     if runs:
 
         def progress(done: int, total: int) -> None:
-            job_progress(job_id, 20 + int(60 * done / max(total, 1)), f"Monte Carlo {done}/{total}")
+            job_progress(job_id, 20 + int(50 * done / max(total, 1)), f"Monte Carlo {done}/{total}")
 
         unc = run_uncertainty(run, UncertaintySpec(n_runs=runs, seed=1), progress=progress).table
-    comp = store_run(edition, run, actor=actor, uncertainty=unc, runs=runs, job_id=job_id)
-    if runs:
-        sa = run_sensitivity(run, UncertaintySpec(n_runs=min(runs, 500), seed=1))
+
+        def sa_progress(done: int, total: int) -> None:
+            job_progress(
+                job_id,
+                70 + int(25 * done / max(total, 1)),
+                f"analisis sensitivitas / sensitivity analysis {done}/{total}",
+            )
+
+        sa = run_sensitivity(
+            run, UncertaintySpec(n_runs=min(runs, 500), seed=1), progress=sa_progress
+        )
         if sa.sensitivity is not None:
-            comp.sensitivity = _json_safe(sa.sensitivity.to_dict(orient="records"))
+            sensitivity = _json_safe(sa.sensitivity.to_dict(orient="records"))
+    job_progress(job_id, 95, "menyimpan hasil / storing results")
+    with transaction.atomic():
+        comp = store_run(edition, run, actor=actor, uncertainty=unc, runs=runs, job_id=job_id)
+        if sensitivity:
+            comp.sensitivity = sensitivity
             comp.save(update_fields=["sensitivity"])
-    job_progress(job_id, 100, "selesai / done", status="done")
-    audit("compute", user=actor, obj=comp, edition=edition.slug, version=comp.version)
+        audit("compute", user=actor, obj=comp, edition=edition.slug, version=comp.version)
+    job_finish(
+        job_id,
+        {
+            "computation": comp.pk,
+            "edition": edition.slug,
+            "version": comp.version,
+            "url": reverse("scoring:computation", args=[edition.slug, comp.version]),
+        },
+        f"selesai: {edition.slug} v{comp.version} / done",
+    )
     return comp
+
+
+COMPUTE_JOB = "compute"
+MAX_RUNS = 10000
+#: a compute job queued or running for longer than this no longer blocks a new one (its worker
+#: probably died); the page says so
+STALE_AFTER = timedelta(hours=2)
+
+
+class ComputeBusy(ValueError):
+    """A computation of the same edition is already queued or running."""
+
+
+def active_compute_job(edition: Edition) -> Job | None:
+    """The edition's compute job that is queued or running (and not stale), if any."""
+    return (
+        Job.objects.filter(
+            kind=COMPUTE_JOB,
+            params__edition=edition.slug,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+            updated__gte=timezone.now() - STALE_AFTER,
+        )
+        .order_by("-created")
+        .first()
+    )
+
+
+def start_compute(edition: Edition, actor: Any, runs: int = 1000) -> Job:
+    """Create a compute job for ``edition`` and enqueue it on the task queue once the job row is
+    committed. Raises :class:`ComputeBusy` if one is already queued or running."""
+    if edition.kind != Edition.Kind.COLLECTED:
+        raise ValueError(f"{edition.slug} is not an edition collected on this platform")
+    if not 0 <= runs <= MAX_RUNS:
+        raise ValueError(f"runs must be between 0 and {MAX_RUNS}; got {runs}")
+    with transaction.atomic():
+        Edition.objects.select_for_update().filter(pk=edition.pk).first()
+        busy = active_compute_job(edition)
+        if busy is not None:
+            raise ComputeBusy(
+                f"perhitungan {edition.slug} sedang berjalan (pekerjaan #{busy.pk}) / "
+                f"a computation of {edition.slug} is already running (job #{busy.pk})"
+            )
+        job = job_create(
+            COMPUTE_JOB,
+            actor=actor,
+            params={
+                "edition": edition.slug,
+                "edition_id": edition.pk,
+                "runs": runs,
+                "synthetic": edition.synthetic,
+            },
+            message="menunggu giliran / queued",
+        )
+    from ikp_web.apps.scoring.tasks import compute_task  # the task module imports this one
+
+    transaction.on_commit(lambda: compute_task(job.pk))
+    return job
+
+
+def run_compute_job(job_id: int) -> Computation | None:
+    """The body of the compute task: compute the job's edition and record the outcome on the
+    job (done with a link to the computation, or failed with the error message)."""
+    job = Job.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None:
+        log.warning("compute job %s no longer exists", job_id)
+        return None
+    edition = Edition.objects.filter(pk=job.params.get("edition_id")).first()
+    if edition is None:
+        job_fail(job_id, "edisi tidak ditemukan / the edition no longer exists")
+        return None
+    job_progress(job_id, 1, "memulai / starting", status=Job.Status.RUNNING)
+    try:
+        return compute_edition(
+            edition, actor=job.created_by, runs=int(job.params.get("runs", 0)), job_id=job_id
+        )
+    except Exception as exc:
+        if not isinstance(exc, ValueError):
+            log.exception("compute job %s failed", job_id)
+        message = f"gagal / failed: {exc}"
+        job_fail(job_id, message)
+        audit(
+            "compute",
+            user=job.created_by,
+            obj=edition,
+            edition=edition.slug,
+            status="failed",
+            job=job_id,
+            error=str(exc),
+        )
+        return None
+
+
+class PublishError(ValueError):
+    """The computation cannot be published as asked (the message says why, in Indonesian and
+    English)."""
 
 
 @transaction.atomic
 def do_publish(comp: Computation, actor: Any, change_log: str = "") -> Computation:
     """Publish: the computation becomes the edition's immutable public snapshot. A later
-    publication of the same edition is a correction and must say what changed."""
+    publication of the same edition is a correction and must say what changed; a version older
+    than the one already published cannot be published."""
     if comp.published:
         return comp
+    Edition.objects.select_for_update().filter(pk=comp.edition_id).first()  # one at a time
+    if Computation.objects.filter(pk=comp.pk, published=True).exists():
+        comp.refresh_from_db()  # published meanwhile by someone else
+        return comp
+    if comp.status != Computation.Status.DONE:
+        raise PublishError(
+            "hanya perhitungan yang selesai yang dapat diterbitkan / "
+            "only a finished computation can be published"
+        )
     previous = (
         Computation.objects.filter(edition=comp.edition, published=True)
         .exclude(pk=comp.pk)
         .order_by("-version")
         .first()
     )
+    if previous is not None and previous.version > comp.version:
+        raise PublishError(
+            f"v{comp.version} lebih lama dari versi terbit v{previous.version} / "
+            f"v{comp.version} is older than the published v{previous.version}"
+        )
     if previous is not None and not change_log.strip():
-        raise ValueError(
+        raise PublishError(
+            "koreksi memerlukan catatan perubahan / "
             "a correction needs a change log (what changed since the published version)"
         )
     comp.published = True
     comp.published_at = timezone.now()
     comp.published_by = actor if getattr(actor, "is_authenticated", False) else None
     comp.supersedes = previous
-    comp.change_log = change_log
+    comp.change_log = change_log.strip()
     comp.save()
-    audit("publish", user=actor, obj=comp, edition=comp.edition.slug, version=comp.version)
+    audit(
+        "publish",
+        user=actor,
+        obj=comp,
+        edition=comp.edition.slug,
+        version=comp.version,
+        supersedes=previous.version if previous is not None else None,
+    )
     return comp
 
 

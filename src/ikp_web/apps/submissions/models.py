@@ -71,7 +71,7 @@ class Observation(models.Model):
 
 
 class ObservationChange(models.Model):
-    """Every change keeps who, when, old and new value."""
+    """Every change keeps who, when, old and new value (``field``: value, note or source)."""
 
     observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="changes")
     field = models.CharField(max_length=16)
@@ -106,11 +106,28 @@ class Review(models.Model):
 
 
 class UploadFile(models.Model):
+    """An uploaded spreadsheet, kept with the validation report (core stages 1-2 plus the web's
+    reference stage). ``region`` is the scope it was uploaded for: one region (``submission``
+    set) or, for a province office's batch upload, the province (``submission`` empty)."""
+
     class Status(models.TextChoices):
         ACCEPTED = "accepted", "diterima / accepted"
         REJECTED = "rejected", "ditolak / rejected"
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="uploads")
+    class Scope(models.TextChoices):
+        REGION = "region", "satu wilayah / one region"
+        PROVINCE = "province", "kab/kota satu provinsi / a province's kab/kota"
+
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="uploads"
+    )
+    edition = models.ForeignKey(
+        "frameworks.Edition", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(
+        "regions.Region", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.REGION)
     file = models.FileField(upload_to="uploads/%Y/%m/")
     original_name = models.CharField(max_length=255)
     status = models.CharField(max_length=16, choices=Status.choices)
@@ -122,3 +139,6 @@ class UploadFile(models.Model):
 
     class Meta:
         ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"upload {self.pk} {self.original_name} ({self.status})"

@@ -1,0 +1,18 @@
+"""Downloads, mounted at the site root as ``/unduh/`` (``path("unduh/",
+include("ikp_web.apps.api.download_urls"))`` in config/urls.py) and, for the API's own use, at
+``/api/unduh/``. Reverse them as ``unduh:peringkat``, ``unduh:hasil``, ``unduh:peta``."""
+
+from django.urls import re_path
+
+from ikp_web.apps.api import views
+
+app_name = "unduh"
+urlpatterns = [
+    re_path(r"^peringkat\.(?P<fmt>csv|xlsx)$", views.ranking_download, name="peringkat"),
+    re_path(
+        r"^hasil/(?P<slug>[-a-zA-Z0-9_]+)\.(?P<fmt>csv|xlsx)$",
+        views.results_download,
+        name="hasil",
+    ),
+    re_path(r"^peta/(?P<slug>[-a-zA-Z0-9_]+)\.geojson$", views.geojson_download, name="peta"),
+]

@@ -1,0 +1,118 @@
+"""Job progress (/hitung/pekerjaan/<id>/ and its JSON status) and the audit log (/hitung/log/).
+Bawaslu RI only: access is asked of ``ikp_web.apps.accounts.services``; anonymous visitors go to
+the login page, other roles get 403."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ikp import SYNTHETIC_LABEL
+from ikp_web.apps.accounts import services as scope
+from ikp_web.apps.core import queries
+from ikp_web.apps.core.forms import AuditFilterForm, action_label
+from ikp_web.apps.core.models import AuditLog, Job
+
+View = Callable[..., HttpResponse]
+PAGE_SIZE = 50
+
+
+def national_view(view: View) -> View:
+    """Bawaslu RI only (the partner agency does not see jobs or the audit log)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not scope.is_national(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def job_payload(job: Job) -> dict[str, Any]:
+    """The job's state as the page's script reads it."""
+    payload: dict[str, Any] = {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "progress": job.progress,
+        "message": job.message,
+        "finished": job.status in (Job.Status.DONE, Job.Status.FAILED),
+        "url": job.result.get("url") if job.status == Job.Status.DONE else None,
+        "created": job.created.isoformat(),
+        "updated": job.updated.isoformat(),
+    }
+    if job.params.get("synthetic"):
+        payload["synthetic"] = True
+        payload["label"] = SYNTHETIC_LABEL
+    return payload
+
+
+@national_view
+@require_GET
+@never_cache
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = get_object_or_404(Job.objects.select_related("created_by"), pk=pk)
+    context = {
+        "job": obj,
+        "payload": job_payload(obj),
+        "finished": obj.status in (Job.Status.DONE, Job.Status.FAILED),
+        "synthetic": bool(obj.params.get("synthetic")),
+    }
+    return TemplateResponse(request, "core/job.html", context)
+
+
+@national_view
+@require_GET
+@never_cache
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    obj = get_object_or_404(Job, pk=pk)
+    return JsonResponse(job_payload(obj))
+
+
+@national_view
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Who did what, when: filter by action, user and date; 50 entries a page."""
+    form = AuditFilterForm(request.GET or None)
+    entries = AuditLog.objects.none()
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        status = 200
+        data = form.cleaned_data if form.is_bound else {}
+        entries = queries.audit_entries(
+            action=data.get("action") or "",
+            username=data.get("user") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+    paginator = Paginator(entries, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("halaman"))
+    rows = list(page.object_list)
+    for entry in rows:
+        entry.action_label = action_label(entry.action)  # type: ignore[attr-defined]
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "halaman" and v])
+    context = {
+        "form": form,
+        "page": page,
+        "entries": rows,
+        "query": query,
+        "total": paginator.count,
+        "usernames": queries.audit_usernames(),
+    }
+    return TemplateResponse(request, "core/audit_log.html", context, status=status)

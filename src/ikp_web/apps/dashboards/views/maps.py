@@ -1,0 +1,68 @@
+"""``/`` and ``/peta/``: the national choropleth."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from ikp.published import PUBLISHED_SOURCE_NOTE, PUBLISHED_SOURCE_NOTE_EN
+from ikp_web.apps.dashboards.maps import lang, national_map
+from ikp_web.apps.dashboards.queries import comp_data
+from ikp_web.apps.dashboards.views.common import (
+    base_context,
+    choices,
+    choose,
+    level_note,
+    node_name,
+    node_options,
+    pick_node,
+    requested_level,
+)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return _map(request, home=True)
+
+
+def map_page(request: HttpRequest) -> HttpResponse:
+    return _map(request, home=False)
+
+
+def _map(request: HttpRequest, *, home: bool) -> HttpResponse:
+    level = requested_level(request)
+    choice = choose(request, level)
+    ctx = base_context(request, choice)
+    ctx["home"] = home
+    ctx["form_action"] = reverse("dashboards:home" if home else "dashboards:map")
+    if choice is None:
+        return render(request, "dashboards/map.html", ctx)
+    fw = ctx["fw"]
+    data = comp_data(choice)
+    notes: list[str] = []
+    note = level_note(choice, level)
+    if note:
+        notes.append(note)
+    node = pick_node(fw, data, request.GET.get("dimensi"), notes)
+    view = national_map(choice, data, node, ctx["labels"])
+    query = urlencode({"edisi": choice.key, "tingkat": choice.level_param, "dimensi": node})
+    external = [c for c in choices(request) if c.external]
+    ctx.update(
+        {
+            "view": view,
+            "node": node,
+            "node_label": node_name(fw, node),
+            "node_options": node_options(fw, data, node),
+            "notes": notes,
+            "query": query,
+            "published_note": (
+                PUBLISHED_SOURCE_NOTE_EN if lang() == "en" else PUBLISHED_SOURCE_NOTE
+            )
+            if choice.external
+            else "",
+            "external_choice": external[0] if external and not choice.external else None,
+        }
+    )
+    return render(request, "dashboards/map.html", ctx)

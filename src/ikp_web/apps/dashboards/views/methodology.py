@@ -1,0 +1,279 @@
+"""``/metodologi/`` and ``/metodologi/<edition>/``: the methodology of the edition shown,
+generated from its framework and the stored recipe of its computation (every pipeline step with
+its parameters, effective weights, class cut-offs, uncertainty settings, input hash, ikp
+version); ``/metodologi/dokumen/<page>/`` renders the method pages of ``docs/methodology``."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from ikp.framework import Framework
+from ikp.published import PUBLISHED_SOURCE_NOTE, PUBLISHED_SOURCE_NOTE_EN
+from ikp.uncertainty import UncertaintySpec
+from ikp_web.apps.dashboards.maps import lang
+from ikp_web.apps.dashboards.queries import (
+    Choice,
+    cached,
+    comp_data,
+    framework_of,
+    resolve_choice,
+)
+from ikp_web.apps.dashboards.views.common import base_context, choose, seen
+from ikp_web.apps.scoring.models import Computation
+
+STEP_INFO: dict[str, tuple[Any, str]] = {
+    "screen": (gettext_lazy("Penyaringan ketersediaan data"), "screen"),
+    "impute": (gettext_lazy("Imputasi data yang hilang"), "impute"),
+    "treat": (gettext_lazy("Penanganan pencilan"), "treat"),
+    "normalize": (gettext_lazy("Normalisasi indikator"), "normalize"),
+    "weight": (gettext_lazy("Pembobotan"), "weights"),
+    "aggregate": (gettext_lazy("Agregasi"), "aggregate"),
+    "rescale": (gettext_lazy("Penskalaan ulang 0–100"), "rescale-rank-classify"),
+    "classify": (gettext_lazy("Peringkat dan kelas kerawanan"), "rescale-rank-classify"),
+}
+
+DOCS_DIR = Path(settings.BASE_DIR).parents[1] / "docs" / "methodology"
+
+
+def _yaml(value: Any) -> str:
+    if value in (None, {}, []):
+        return ""
+    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=90).strip()
+
+
+def stored_recipe(choice: Choice) -> dict[str, Any] | None:
+    """The computation's recipe, parsed (cached when published)."""
+
+    def build() -> dict[str, Any]:
+        text = (
+            Computation.objects.filter(pk=choice.comp.pk).values_list("recipe", flat=True).first()
+        )
+        data = yaml.safe_load(text) if text else None
+        return data if isinstance(data, dict) else {}
+
+    recipe: dict[str, Any] = cached(choice, "recipe", build)
+    return recipe or None
+
+
+@functools.lru_cache(maxsize=16)
+def _recipe_framework(framework_hash: str, text: str) -> Framework:
+    return Framework.from_dict(yaml.safe_load(text), file="recipe")
+
+
+def recipe_framework(choice: Choice, recipe: dict[str, Any] | None) -> Framework:
+    """The framework the computation ran with (stored in the recipe), else the edition's."""
+    if recipe and isinstance(recipe.get("framework"), dict):
+        text = yaml.safe_dump(recipe["framework"], allow_unicode=True, sort_keys=True)
+        try:
+            return _recipe_framework(str(recipe.get("framework_hash", "")), text)
+        except Exception:  # a recipe from another version may not validate: fall back
+            pass
+    return framework_of(choice.edition)
+
+
+def tree(fw: Framework, region_level: str) -> list[dict[str, Any]]:
+    """Depth-first rows: index, dimensions, sub-dimensions, indicators, with effective weights."""
+    eff = fw.effective_weights(region_level)
+    rows: list[dict[str, Any]] = []
+
+    def walk(code: str) -> None:
+        node = fw.nodes[code]
+        rows.append(
+            {
+                "code": code,
+                "name_id": node.name_id,
+                "name_en": node.name_en,
+                "level": node.level,
+                "level_name": fw.level_name(node.level, lang()),
+                "weight": node.weight(region_level) if node.parent else None,
+                "effective": eff.get(code),
+                "direction": node.direction if node.level == 1 else None,
+                "type": node.input_type or "",
+                "unit": node.unit or "",
+            }
+        )
+        for kid in node.children:
+            walk(kid)
+
+    walk(fw.root)
+    return rows
+
+
+def steps(fw: Framework, recipe: dict[str, Any] | None) -> list[dict[str, Any]]:
+    out = []
+    for entry in (recipe or {}).get("steps", []) or []:
+        key = str(entry.get("step", entry.get("name", "")))
+        params = {k: v for k, v in (entry.get("params") or {}).items() if v is not None}
+        info = STEP_INFO.get(key)
+        if key == "classify":
+            effective: Any = fw.classification.model_dump(exclude_none=True)
+        elif key == "weight":
+            effective = {"method": "framework"}
+        else:
+            effective = fw.method(key)
+        overrides = {
+            code: dict(node.methods[key])
+            for code, node in fw.nodes.items()
+            if node.methods.get(key)
+        }
+        out.append(
+            {
+                "name": entry.get("name", key),
+                "step": key,
+                "title": str(info[0]) if info else key,
+                "doc": info[1] if info else "",
+                "input": entry.get("input", ""),
+                "output": entry.get("output", ""),
+                "params": _yaml(params),
+                "effective": _yaml(effective),
+                "overrides": _yaml(overrides),
+                "input_hash": entry.get("input_hash", ""),
+                "version": entry.get("version", ""),
+                "timestamp": entry.get("timestamp", ""),
+            }
+        )
+    return out
+
+
+def uncertainty(choice: Choice) -> dict[str, Any] | None:
+    comp = Computation.objects.filter(pk=choice.comp.pk).values("audit", "sensitivity").first()
+    runs = int(choice.comp.uncertainty_runs or 0)
+    if not runs or comp is None:
+        return None
+    stored = (comp["audit"] or {}).get("uncertainty_spec")
+    spec = (
+        UncertaintySpec(**stored)
+        if isinstance(stored, dict)
+        else UncertaintySpec(n_runs=runs, seed=1)
+    )
+    spec_dump = spec.model_dump(exclude={"chunk_size"})
+    sens = []
+    for rec in comp["sensitivity"] or []:
+        label = rec.get("label_id") if lang() == "id" else rec.get("label")
+        sens.append(
+            {
+                "label": label or rec.get("input", ""),
+                "first_order": rec.get("first_order"),
+                "total": rec.get("total"),
+            }
+        )
+    return {
+        "runs": runs,
+        "spec": _yaml(spec_dump),
+        "stored_spec": isinstance(stored, dict),
+        "sensitivity": sens,
+    }
+
+
+def methodology(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    if slug:
+        version = request.GET.get("versi", "")
+        key = f"{slug}@v{version}" if version.isdigit() else slug
+        choice = resolve_choice(request.user, key, seen=seen(request))
+    else:
+        choice = choose(request)
+    ctx = base_context(request, choice)
+    ctx["form_action"] = reverse("dashboards:methodology")
+    ctx["docs_available"] = (DOCS_DIR / "README.md").is_file()
+    if choice is None:
+        return render(request, "dashboards/methodology.html", ctx)
+    recipe = stored_recipe(choice)
+    fw = recipe_framework(choice, recipe)
+    data = comp_data(choice)
+    classification = fw.classification
+    labels = [(t.id, t.en or t.id) for t in classification.labels]
+    cutoffs = [
+        (lvl, ", ".join(f"{c:g}" for c in values)) for lvl, values in classification.cutoffs.items()
+    ]
+    applied = data.cutoffs.get(fw.root, ())
+    meta = {
+        "framework": f"{fw.id} v{fw.version}",
+        "framework_hash": (recipe or {}).get("framework_hash") or fw.content_hash(),
+        "ikp_version": (recipe or {}).get("ikp_version", ""),
+        "recipe_format": (recipe or {}).get("format", ""),
+        "created": (recipe or {}).get("created", ""),
+        "input_hash": choice.comp.input_hash or (recipe or {}).get("input_hash", ""),
+        "input_shape": " × ".join(str(x) for x in (recipe or {}).get("input_shape", [])),
+        "region_level": choice.level,
+    }
+    ctx.update(
+        {
+            "recipe": recipe,
+            "mfw": fw,
+            "fw_name": fw.name_en if lang() == "en" else fw.name_id,
+            "tree": tree(fw, choice.level),
+            "steps": steps(fw, recipe),
+            "meta": meta,
+            "class_method": classification.method,
+            "class_labels": labels,
+            "class_cutoffs": cutoffs,
+            "class_k": classification.k if classification.method == "mean_sd" else None,
+            "class_probs": classification.probs if classification.method == "quantile" else None,
+            "class_source": classification.source or "",
+            "applied_cutoffs": ", ".join(f"{c:.2f}" for c in applied),
+            "incidence_levels": [
+                (lv.code, lv.name.id, lv.name.en or lv.name.id, lv.weight)
+                for lv in fw.incidence_levels
+            ],
+            "assumptions": list(fw.assumptions),
+            "sources": list(fw.sources),
+            "uncertainty": uncertainty(choice),
+            "published_note": (
+                PUBLISHED_SOURCE_NOTE_EN if lang() == "en" else PUBLISHED_SOURCE_NOTE
+            )
+            if choice.external
+            else "",
+            "computation_source": choice.comp.source or choice.edition.source,
+        }
+    )
+    return render(request, "dashboards/methodology.html", ctx)
+
+
+# --------------------------------------------------------------------------- docs pages
+
+_LINK = re.compile(r'href="([a-z0-9-]+)\.md(#[^"]*)?"')
+_OUTSIDE = re.compile(r'<a href="\.\./[^"]*">(.*?)</a>', re.S)
+
+
+@functools.lru_cache(maxsize=32)
+def _render_doc(path: str, mtime: float) -> str:
+    from markdown_it import MarkdownIt
+
+    text = Path(path).read_text("utf-8")
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    out = md.render(text)
+    base = reverse("dashboards:methodology_docs")
+    out = _LINK.sub(
+        lambda m: (
+            f'href="{base}{"" if m.group(1) == "README" else m.group(1) + "/"}{m.group(2) or ""}"'
+        ),
+        out,
+    )
+    return _OUTSIDE.sub(r"\1", out)
+
+
+def methodology_doc(request: HttpRequest, name: str = "README") -> HttpResponse:
+    """A page of ``docs/methodology`` (Markdown, rendered without raw HTML)."""
+    if not re.fullmatch(r"[A-Za-z0-9-]+", name):
+        raise Http404("no such page")
+    path = DOCS_DIR / f"{name}.md"
+    if not path.is_file():
+        raise Http404("no such page")
+    body = _render_doc(str(path), path.stat().st_mtime)
+    pages = sorted(p.stem for p in DOCS_DIR.glob("*.md") if p.stem != "README")
+    return render(
+        request,
+        "dashboards/methodology_doc.html",
+        {"body": mark_safe(body), "name": name, "pages": pages},  # noqa: S308 - rendered with html disabled
+    )

@@ -1,0 +1,88 @@
+"""``/metodologi/``: generated from the framework and the stored recipe of the edition shown."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ikp import __version__
+
+from .conftest import PRIVILEGED, PUBLIC, ROLES, DashData
+
+STEPS = ["screen", "impute", "treat", "normalize", "weight", "aggregate", "rescale", "classify"]
+
+
+def test_methodology_lists_every_step_with_its_parameters(d: DashData) -> None:
+    response = d.clients["anonymous"].get("/metodologi/")
+    assert response.status_code == 200
+    assert response.context["choice"].comp == d.kab_v1
+    html = response.content.decode()
+    steps = re.findall(r'<li data-step="([a-z]+)">', html)
+    assert steps == STEPS
+    treat = html.split('<li data-step="treat">', 1)[1].split("</li>", 1)[0]
+    assert "method: winsorise" in treat and "skew_threshold: 2.0" in treat
+    normalize = html.split('<li data-step="normalize">', 1)[1].split("</li>", 1)[0]
+    assert "method: minmax" in normalize and "upper: 100.0" in normalize
+    classify = html.split('<li data-step="classify">', 1)[1].split("</li>", 1)[0]
+    assert "13.47" in classify and "49.33" in classify
+    assert response.context["synthetic"] is True
+
+
+def test_methodology_tree_weights_cutoffs_hash_and_version(d: DashData) -> None:
+    response = d.clients["anonymous"].get("/metodologi/ikp-2024-kabkota/")
+    html = response.content.decode()
+    tree = html.split('data-testid="tree"', 1)[1].split("</table>", 1)[0]
+    nodes = re.findall(r'data-node="([A-Z0-9.]+)"', tree)
+    assert len(nodes) == 1 + 4 + 12 + 61 and nodes[:3] == ["IKP", "D1", "D1.S1"]
+    assert "Konteks Sosial dan Politik" in tree and "Socio-political context" in tree
+    d1 = re.search(r'<tr class="l3" data-node="D1">(.*?)</tr>', tree, re.S)[1]
+    assert "25,0%" in d1  # four equally weighted dimensions
+    assert d.kab_v1.input_hash in html
+    assert re.search(rf'<code id="ikp-version">{re.escape(__version__)}</code>', html)
+    assert "13.47, 49.33" in html and "21.7, 68.5" in html
+    assert 'data-testid="uncertainty"' in html and "20 ulangan" in html
+    assert 'data-testid="assumptions"' in html and "not published by Bawaslu" in html
+
+
+def test_methodology_links_to_the_method_documents(d: DashData) -> None:
+    html = d.clients["anonymous"].get("/metodologi/").content.decode()
+    assert 'href="/metodologi/dokumen/"' in html
+    assert 'href="/metodologi/dokumen/normalize/"' in html
+    doc = d.clients["anonymous"].get("/metodologi/dokumen/pipeline/")
+    assert doc.status_code == 200 and b"The pipeline" in doc.content
+    assert b'href="/metodologi/dokumen/screen/"' in doc.content  # .md links rewritten
+    index = d.clients["anonymous"].get("/metodologi/dokumen/")
+    assert index.status_code == 200 and b"pipeline" in index.content
+    assert d.clients["anonymous"].get("/metodologi/dokumen/no-such-page/").status_code == 404
+
+
+def test_methodology_of_bawaslu_published_results(d: DashData) -> None:
+    response = d.clients["anonymous"].get("/metodologi/ikp-2024-bawaslu-provinsi/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert response.context["synthetic"] is False and "bukan data Bawaslu" not in html
+    assert 'data-testid="published-source"' in html
+    assert "Edisi ini tidak memiliki resep perhitungan." in html
+    assert "21.7, 68.5" in html
+
+
+@pytest.mark.parametrize("persona", PUBLIC)
+def test_public_cannot_see_the_unpublished_recipe(d: DashData, persona: str) -> None:
+    client = d.clients[persona]
+    assert client.get("/metodologi/ikp-2024-kabkota/?versi=2").status_code == 404
+    assert client.get("/metodologi/ikp-2024-kabkota/?versi=1").status_code == 200
+    assert client.get("/metodologi/no-such-edition/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", PRIVILEGED)
+def test_privileged_see_the_unpublished_recipe_marked(d: DashData, persona: str) -> None:
+    response = d.clients[persona].get("/metodologi/ikp-2024-kabkota/?versi=2")
+    assert response.status_code == 200
+    assert response.context["choice"].comp == d.kab_v2
+    assert b"BELUM DITERBITKAN / NOT PUBLISHED" in response.content
+    assert d.kab_v2.input_hash.encode() in response.content
+
+
+def test_every_persona_is_listed() -> None:
+    assert set(PRIVILEGED) | {"publik"} == set(ROLES)
