@@ -62,10 +62,14 @@ class Shots:
             old.unlink()
         self.n = 0
 
-    def __call__(self, page: Any, label: str) -> Path:
+    def __call__(self, page: Any, label: str, element: Any = None) -> Path:
+        """A full-page screenshot, or just ``element`` (a locator) when given."""
         self.n += 1
         path = self.dir / f"{self.n:02d}-{label}.png"
-        page.screenshot(path=str(path), full_page=True)
+        if element is not None:
+            element.screenshot(path=str(path))
+        else:
+            page.screenshot(path=str(path), full_page=True)
         return path
 
 

@@ -1,0 +1,211 @@
+"""The whole path in a real browser (headless Debian chromium, Playwright):
+
+1. a kabupaten/kota operator (Bawaslu Kabupaten Bogor) logs in, fills the questionnaire and
+   saves a draft, downloads the region's spreadsheet, uploads it with an error and sees it,
+   fixes it, uploads again and submits;
+2. the province (Bawaslu Provinsi Jawa Barat) verifies the submission;
+3. Bawaslu RI computes the edition in a background job and publishes it;
+4. a public visitor opens the map, the ranking and the region profile.
+
+Screenshots of each step are kept in test-artifacts/screenshots/test_full_path/.
+The other Jawa Barat kab/kota are pre-filled (verified) with SYNTHETIC data so the index has
+something to rank against; the edition is labelled synthetic throughout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from django.contrib.auth import get_user_model
+
+from ikp.framework import load_framework
+from ikp_web.apps.accounts.models import Profile
+from ikp_web.apps.core.management.commands.ikp_seed import Command as SeedCommand
+from ikp_web.apps.frameworks.models import Edition, FrameworkVersion
+from ikp_web.apps.regions.models import Region
+from ikp_web.apps.regions.services import load_regions
+from ikp_web.apps.submissions.models import Observation, Submission
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "browser-path-password-1"
+SLUG = "ikp-2024-kabkota"
+
+
+def _user(username: str, role: str, region: str | None) -> None:
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    Profile.objects.create(
+        user=user,
+        role=role,
+        region=Region.objects.get(edition="current", code=region) if region else None,
+    )
+
+
+@pytest.fixture()
+def platform() -> Edition:
+    load_regions("current")
+    fw = load_framework("ikp-2024")
+    version = FrameworkVersion.objects.create(
+        slug="ikp-2024", version=fw.version, name=fw.name_id, definition=fw.to_yaml()
+    )
+    edition = Edition.objects.create(
+        slug=SLUG,
+        name="IKP 2024 kabupaten/kota (DATA SINTETIS)",
+        framework=version,
+        region_level="regency",
+        synthetic=True,
+    )
+    SeedCommand()._seed_observations(edition)
+    # keep Jawa Barat (the others stay unverified), and let Bogor start from scratch
+    Submission.objects.filter(edition=edition).exclude(region__province_code="32").update(
+        status=Submission.Status.DRAFT
+    )
+    bogor = Submission.objects.get(edition=edition, region__code="32.01")
+    Observation.objects.filter(submission=bogor).delete()
+    bogor.status = Submission.Status.NOT_STARTED
+    bogor.save()
+    _user("ri", Profile.Role.RI, None)
+    _user("jabar", Profile.Role.PROVINCE, "32")
+    _user("bogor", Profile.Role.REGENCY, "32.01")
+    return edition
+
+
+def login(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/akun/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "masuk" not in page.url, f"login failed for {username}"
+
+
+def logout(page: Any) -> None:
+    page.context.clear_cookies()
+
+
+def test_full_path(
+    live_server: Any, page: Any, shots: Any, platform: Edition, tmp_path: Path
+) -> None:
+    base = live_server.url
+    form_url = f"{base}/data/{SLUG}/32.01/"
+
+    # 1. the kabupaten/kota operator: questionnaire, draft
+    login(page, base, "bogor")
+    shots(page, "bogor-logged-in")
+    page.goto(form_url)
+    assert page.locator("#I01_L1").is_visible()
+    page.fill("#I01_L1", "3")
+    page.fill("#I01_L2", "1")
+    page.fill("#I01_note", "Dua bentrokan antarpendukung")
+    page.fill("#I01_source", "Laporan Panwascam")
+    page.click("#save-draft")
+    page.wait_for_load_state()
+    assert page.locator("#I01_L1").input_value() == "3"
+    shots(page, "bogor-draft-saved")
+
+    # ... spreadsheet round trip: download, break a cell, upload, see the issue
+    with page.expect_download() as info:
+        page.click("#download-template")
+    template = tmp_path / "templat.xlsx"
+    info.value.save_as(template)
+    book = openpyxl.load_workbook(template)
+    sheet = book["data"]
+    header = [c.value for c in sheet[1]]
+    row = next(
+        r
+        for r in range(2, sheet.max_row + 1)
+        if sheet.cell(r, header.index("region_code") + 1).value == "32.01"
+    )
+    for code in ("I02_L1", "I03_L1", "I05_L2"):
+        sheet.cell(row, header.index(code) + 1).value = 2
+    sheet.cell(row, header.index("I04_L1") + 1).value = "dua"  # not a number
+    bad = tmp_path / "templat-salah.xlsx"
+    book.save(bad)
+    page.set_input_files("#upload-file", str(bad))
+    page.click("#upload")
+    page.wait_for_load_state()
+    report = page.locator("#hasil-unggahan")
+    assert report.is_visible()
+    assert report.get_attribute("data-upload-status") == "rejected"
+    assert "I04_L1" in report.inner_text()
+    shots(page, "bogor-upload-error-shown", element=report)
+    assert (
+        not Observation.objects.filter(submission__region__code="32.01", indicator_code="I02")
+        .exclude(value=None)
+        .exists()
+    )
+
+    # ... fix it and upload again; then submit
+    sheet.cell(row, header.index("I04_L1") + 1).value = 2
+    good = tmp_path / "templat-benar.xlsx"
+    book.save(good)
+    page.set_input_files("#upload-file", str(good))
+    page.click("#upload")
+    page.wait_for_load_state()
+    assert page.locator("#hasil-unggahan").get_attribute("data-upload-status") == "accepted"
+    shots(page, "bogor-upload-accepted")
+    page.goto(form_url)
+    assert page.locator("#I04_L1").input_value() == "2"
+    page.click("#submit")
+    page.wait_for_load_state()
+    page.click("#confirm-submit")
+    page.wait_for_load_state()
+    shots(page, "bogor-submitted")
+    assert (
+        Submission.objects.get(edition=platform, region__code="32.01").status
+        == Submission.Status.SUBMITTED
+    )
+    logout(page)
+
+    # 2. the province verifies
+    login(page, base, "jabar")
+    page.goto(f"{base}/data/{SLUG}/32.01/tinjau/")
+    shots(page, "jabar-review")
+    page.fill("#comment", "Data sesuai laporan pengawas kecamatan.")
+    page.click("#verify")
+    page.wait_for_load_state()
+    shots(page, "jabar-verified")
+    assert (
+        Submission.objects.get(edition=platform, region__code="32.01").status
+        == Submission.Status.VERIFIED
+    )
+    logout(page)
+
+    # 3. Bawaslu RI computes (background job) and publishes
+    login(page, base, "ri")
+    page.goto(f"{base}/hitung/")
+    page.fill("#runs", "50")
+    shots(page, "ri-compute-list")
+    page.click(f"#compute-{SLUG}")
+    page.wait_for_selector("#job-progress[data-status=done]", timeout=60_000)
+    shots(page, "ri-job-done")
+    comp = platform.computations.get()
+    page.goto(f"{base}/hitung/{SLUG}/v{comp.version}/")
+    shots(page, "ri-computation")
+    page.click("#publish")
+    page.wait_for_load_state()
+    shots(page, "ri-published")
+    comp.refresh_from_db()
+    assert comp.published
+    logout(page)
+
+    # 4. a public visitor: map, ranking, profile
+    page.goto(f"{base}/peta/?edisi={SLUG}")
+    assert page.locator("svg#map").is_visible()
+    assert page.locator('a[data-region="32.01"]').count() >= 1
+    assert "DATA SINTETIS" in page.content()
+    shots(page, "public-map")
+    page.goto(f"{base}/peringkat/?edisi={SLUG}")
+    assert page.locator("#ranking").is_visible()
+    assert "Bogor" in page.locator("#ranking").inner_text()
+    shots(page, "public-ranking")
+    page.goto(f"{base}/wilayah/32.01/?edisi={SLUG}")
+    assert page.locator("#profile-score").is_visible()
+    shots(page, "public-profile")
+    # only the live server was contacted
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    page.reload()
+    assert seen and all(u.startswith(base) for u in seen), seen
