@@ -155,7 +155,7 @@ def main() -> int:
         )
         failed = False
         for name, path, target in TARGETS:
-            run_target(args.port, path, 4, 3)  # warm caches
+            run_target(args.port, path, 16, 5)  # warm every worker and its caches
             lat, errors, elapsed = run_target(args.port, path, args.clients, args.requests)
             lat.sort()
             p95 = lat[int(0.95 * (len(lat) - 1))] if lat else float("nan")

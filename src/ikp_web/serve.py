@@ -46,6 +46,7 @@ def main(
                 f"{host}:{port}",
                 "--workers",
                 str(workers),
+                "--preload",
                 "--access-logfile",
                 "-",
             ]

@@ -204,6 +204,16 @@ def test_full_path(
     page.goto(f"{base}/wilayah/32.01/?edisi={SLUG}")
     assert page.locator("#profile-score").is_visible()
     shots(page, "public-profile")
+    # the same profile on a phone: no horizontal scrolling of the page itself
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.locator("#profile-score").is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"page is {width}px wide on a 390px phone"
+    shots(page, "public-profile-phone")
+    # keyboard: the skip link is the first stop and leads to the content
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
     # only the live server was contacted
     seen: list[str] = []
     page.on("request", lambda r: seen.append(r.url))
