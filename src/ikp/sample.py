@@ -72,7 +72,11 @@ def combine_levels(counts: pd.DataFrame, framework: Framework) -> Dataset:
             w = np.array([weights[c.rsplit("_", 1)[1]] for c in cols])
             present = ~np.isnan(block)
             total = np.where(present, block, 0.0) @ w
-            out[:, j] = np.where(present.any(axis=1), total, np.nan)
+            combined = np.where(present.any(axis=1), total, np.nan)
+            if code in counts.columns:  # rows that give the weighted value directly
+                direct = counts[code].to_numpy(dtype=np.float64, na_value=np.nan)
+                combined = np.where(np.isnan(combined), direct, combined)
+            out[:, j] = combined
         elif code in counts.columns:
             out[:, j] = counts[code].to_numpy(dtype=np.float64, na_value=np.nan)
     return Dataset(tuple(counts["region_code"].astype(str)), framework.indicators, out)

@@ -249,3 +249,22 @@ def test_more_incidents_never_lowers_the_index(seed: int) -> None:
     bumped[3, 0] = min(values[3, 0] + 5, 19.9)
     after = compute(fw, raw.with_values(bumped), "regency").data["scores"].column("X")
     assert after[3] >= before[3] - 1e-12
+
+
+def test_counts_combine_per_level_or_take_the_weighted_value(ikp2024: Framework) -> None:
+    import pandas as pd
+
+    from ikp.sample import combine_levels
+
+    frame = pd.DataFrame(
+        {
+            "region_code": ["32.01", "32.02"],
+            "I01_L1": [2.0, np.nan],
+            "I01_L2": [1.0, np.nan],
+            "I01_L3": [0.0, np.nan],
+            "I01": [np.nan, 7.0],
+        }
+    )
+    values = combine_levels(frame, ikp2024)
+    np.testing.assert_allclose(values.column("I01"), [2 * 1 + 1 * 2 + 0 * 3, 7.0])
+    assert np.isnan(values.column("I02")).all()
