@@ -17,3 +17,4 @@ STORAGES = {
 }
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID_TEMPLATE_VARIABLE[%s]"  # noqa: F405
 WHITENOISE_USE_FINDERS = True  # serve static files straight from the apps (no collectstatic)
+STATIC_ROOT = BASE_DIR / "static"  # noqa: F405  (exists; tests never collectstatic)
