@@ -140,8 +140,8 @@ def test_all_results_csv_and_xlsx(client: Client) -> None:
         client.get(_url("hasil", "level=3&province=32", slug="ikp-2024-provinsi", fmt="csv"))
     )
     assert len(dims) == 4
-    xlsx = client.get(_url("hasil", slug="ikp-2024-kabkota", fmt="xlsx"))
-    book = load_workbook(io.BytesIO(xlsx.content), read_only=True)
+    xlsx = client.get(_url("hasil", slug="ikp-2024-kabkota", fmt="xlsx"))  # built, stored, streamed
+    book = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True)
     assert book.sheetnames == ["Catatan", "Hasil"]
     assert sum(1 for _ in book["Hasil"].iter_rows()) == 1 + 27 * 78
 

@@ -1,4 +1,4 @@
-"""Job bookkeeping (core services) and the job pages: Bawaslu RI only."""
+"""Job bookkeeping (core services) and the job pages: Bawaslu RI and the job's own user."""
 
 from __future__ import annotations
 
@@ -53,10 +53,13 @@ def test_generic_job_page(personas: dict[str, Persona]) -> None:
 
 @pytest.mark.parametrize("name", ["jabar", "bogor", "mitra", "publik"])
 def test_other_roles_cannot_see_jobs(name: str, personas: dict[str, Persona]) -> None:
-    job = job_create("compute", actor=personas[name].user)
+    job = job_create("compute", actor=personas["ri"].user)
     client = personas[name].client
     assert client.get(reverse("scoring:job", args=[job.pk])).status_code == 403
     assert client.get(reverse("scoring:job_status", args=[job.pk])).status_code == 403
+    own = job_create("export", actor=personas[name].user)  # but the job they started, they see
+    assert client.get(reverse("scoring:job", args=[own.pk])).status_code == 200
+    assert client.get(reverse("scoring:job_status", args=[own.pk])).status_code == 200
 
 
 def test_unknown_job_is_404(personas: dict[str, Persona]) -> None:

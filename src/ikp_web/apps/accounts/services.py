@@ -88,3 +88,10 @@ def can_review_region(user: Any, region: Any) -> bool:
 
 def can_compute(user: Any) -> bool:
     return role_of(user) == c.ROLE_RI
+
+
+def can_see_job(user: Any, job: Any) -> bool:
+    """A background job's page and status: Bawaslu RI, or the user who started it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_national(user) or (job.created_by_id is not None and job.created_by_id == user.pk)

@@ -12,16 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import ninja
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ikp_web.apps.accounts import services as scope
+from ikp_web.apps.api import exports
 from ikp_web.apps.api import queries as q
 from ikp_web.apps.api.api import CACHED_TOLERANCES, _json, geojson_payload
 from ikp_web.apps.api.auth import resolve_user
 from ikp_web.apps.api.downloads import Table, ranking_table, results_table, to_csv, to_xlsx
 from ikp_web.apps.api.errors import ApiError, json_error
+from ikp_web.apps.core.models import Job
 from ikp_web.apps.core.services import audit
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.scoring.models import Computation
@@ -158,27 +165,102 @@ def results_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if province:
         rows = [r for r in rows if r["province_code"] == province]
     filters = {"level": level, "province": province}
+    if fmt == "xlsx":
+        return _results_xlsx(request, user, edition, comp, level, province, len(rows))
     filename = f"hasil-{edition.slug}-v{comp.version}.{fmt}"
     marker = q.cache_marker(comp)
     key = f"ikp-api:dl:{marker}:{level}:{province}:{fmt}" if marker else None
     body = cache.get(key) if key else None
     if body is None:
         table = results_table(edition, comp, info, rows, filters)
-        body = to_csv(table) if fmt == "csv" else to_xlsx(table)
+        body = to_csv(table)
         if key:
             cache.set(key, body, q.CACHE_SECONDS)
+    _audit_results(request, comp, fmt, filters, len(rows))
+    return _attachment(body, fmt, filename, q.is_synthetic(edition, comp))
+
+
+def _audit_results(
+    request: HttpRequest,
+    comp: Computation,
+    fmt: str,
+    filters: dict[str, Any],
+    rows: int | None,
+    **extra: Any,
+) -> None:
     audit(
         "download",
         request=request,
         obj=comp,
-        edition=edition.slug,
+        edition=comp.edition.slug,
         version=comp.version,
         table="hasil",
         format=fmt,
         filters=filters,
-        rows=len(rows),
+        rows=rows,
+        **extra,
     )
-    return _attachment(body, fmt, filename, q.is_synthetic(edition, comp))
+
+
+def _stored_attachment(path: str, filename: str, synthetic: bool) -> FileResponse:
+    response = FileResponse(
+        default_storage.open(path, "rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type=CONTENT_TYPES["xlsx"],
+    )
+    response["X-IKP-Synthetic"] = "true" if synthetic else "false"
+    return response
+
+
+def _results_xlsx(
+    request: HttpRequest,
+    user: Any,
+    edition: Edition,
+    comp: Computation,
+    level: int | None,
+    province: str | None,
+    n_rows: int,
+) -> HttpResponse:
+    """The full results workbook: served from storage when already built for this computation;
+    otherwise a signed-in user gets a background job and its progress page, and a visitor
+    without a session (anonymous, API token) has it built in the request and stored."""
+    filters = {"level": level, "province": province}
+    path = exports.export_path(comp, level, province)
+    filename = exports.export_filename(comp)
+    synthetic = q.is_synthetic(edition, comp)
+    if not exports.stored_export(path):
+        if request.user.is_authenticated:
+            job = exports.start_export(edition, comp, level, province, request.user)
+            return redirect("scoring:job", job.pk)
+        body, _n = exports.build_results_xlsx(edition, comp, level, province)
+        path = exports.store_export(path, body)
+    _audit_results(request, comp, "xlsx", filters, n_rows)
+    return _stored_attachment(path, filename, synthetic)
+
+
+@require_GET
+@never_cache
+@json_errors
+def export_file(request: HttpRequest, pk: str) -> HttpResponse:
+    """``/unduh/pekerjaan/<job>/berkas``: the file an export job built, for the user who may see
+    the job and (still) the computation it was built from; audit-logged."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    job = Job.objects.filter(pk=int(pk), kind=exports.EXPORT_JOB).first()
+    if job is None or not scope.can_see_job(request.user, job):
+        raise ApiError.not_found(_("Berkas"), str(pk))
+    p = job.params
+    edition = q.get_edition(p.get("edition", ""), request.user)
+    comp = q.resolve_computation(edition, request.user, str(p.get("version")))
+    path = job.result.get("path") if job.status == Job.Status.DONE else None
+    if comp.pk != p.get("computation_id") or not path or not exports.stored_export(path):
+        raise ApiError.not_found(_("Berkas"), str(pk))
+    filters = {"level": p.get("level"), "province": p.get("province")}
+    _audit_results(request, comp, "xlsx", filters, job.result.get("rows"), job=job.pk)
+    return _stored_attachment(
+        path, p.get("filename") or exports.export_filename(comp), q.is_synthetic(edition, comp)
+    )
 
 
 @require_GET

@@ -1,6 +1,8 @@
 """Job progress (/hitung/pekerjaan/<id>/ and its JSON status) and the audit log (/hitung/log/).
-Bawaslu RI only: access is asked of ``ikp_web.apps.accounts.services``; anonymous visitors go to
-the login page, other roles get 403."""
+Access is asked of ``ikp_web.apps.accounts.services``: a job's pages for Bawaslu RI and the user
+who started it (``can_see_job``), the audit log for Bawaslu RI only; anonymous visitors go to the
+login page, others get 403. A finished import shows its check report (the questionnaire's own
+partial); a finished export links to its file."""
 
 from __future__ import annotations
 
@@ -62,26 +64,50 @@ def job_payload(job: Job) -> dict[str, Any]:
     return payload
 
 
-@national_view
+def _visible_job(request: HttpRequest, pk: int) -> Job:
+    obj = get_object_or_404(Job.objects.select_related("created_by"), pk=pk)
+    if not scope.can_see_job(request.user, obj):
+        raise PermissionDenied
+    return obj
+
+
+def job_view(view: View) -> View:
+    """Signed-in users only; which job they may see is asked per job (``can_see_job``)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@job_view
 @require_GET
 @never_cache
 def job(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = get_object_or_404(Job.objects.select_related("created_by"), pk=pk)
-    context = {
+    obj = _visible_job(request, pk)
+    context: dict[str, Any] = {
         "job": obj,
         "payload": job_payload(obj),
         "finished": obj.status in (Job.Status.DONE, Job.Status.FAILED),
         "synthetic": bool(obj.params.get("synthetic")),
+        "back": obj.params.get("back", ""),
+        "may_compute": scope.can_compute(request.user),
     }
+    if obj.kind == "import":
+        from ikp_web.apps.submissions.jobs import import_context  # the app that owns imports
+
+        context.update(import_context(obj, request.user))
     return TemplateResponse(request, "core/job.html", context)
 
 
-@national_view
+@job_view
 @require_GET
 @never_cache
 def job_status(request: HttpRequest, pk: int) -> JsonResponse:
-    obj = get_object_or_404(Job, pk=pk)
-    return JsonResponse(job_payload(obj))
+    return JsonResponse(job_payload(_visible_job(request, pk)))
 
 
 @national_view

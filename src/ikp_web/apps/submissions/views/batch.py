@@ -4,20 +4,18 @@ nothing. Rows of submitted or verified kab/kota are refused (SUBMISSION_LOCKED).
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.core.services import audit
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.regions.models import Region
-from ikp_web.apps.submissions import queries, spreadsheets
+from ikp_web.apps.submissions import jobs, queries, spreadsheets
 from ikp_web.apps.submissions.forms import UploadForm
 from ikp_web.apps.submissions.models import Submission, UploadFile
 from ikp_web.apps.submissions.views.common import data_view, get_edition, get_province
@@ -76,20 +74,11 @@ def batch(request: HttpRequest, edition_slug: str, province_code: str) -> HttpRe
     if not form.is_valid():
         return _page(request, edition, province, form)
     file = form.cleaned_data["file"]
-    stored = spreadsheets.check_and_store_upload(
-        file.read(), file.name, edition, province, request=request
+    back = reverse("submissions:batch", args=[edition.slug, province.code])
+    job = jobs.start_import(
+        edition, province, file.read(), file.name, request.user, back, request.path
     )
-    if stored.status == UploadFile.Status.ACCEPTED:
-        n = len(stored.report.get("saved", {}))
-        messages.success(
-            request, _("Unggahan diterima; nilai %(n)d kabupaten/kota disimpan.") % {"n": n}
-        )
-    else:
-        messages.error(
-            request, _("Unggahan ditolak: tidak ada nilai yang disimpan. Lihat daftar masalah.")
-        )
-    url = reverse("submissions:batch", args=[edition.slug, province.code])
-    return redirect(f"{url}?unggahan={stored.pk}#hasil-unggahan")
+    return redirect("scoring:job", job.pk)
 
 
 @data_view

@@ -19,7 +19,7 @@ from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.core.services import audit
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.regions.models import Region
-from ikp_web.apps.submissions import annotate, queries, services, spreadsheets
+from ikp_web.apps.submissions import annotate, jobs, queries, services, spreadsheets
 from ikp_web.apps.submissions.forms import QuestionnaireForm, ReviewForm, UploadForm
 from ikp_web.apps.submissions.models import Submission, UploadFile
 from ikp_web.apps.submissions.views.common import conflict, data_view, submission_of, viewable
@@ -172,16 +172,10 @@ def upload(request: HttpRequest, edition_slug: str, region_code: str) -> HttpRes
     if not form.is_valid():
         return render_questionnaire(request, edition, region, upload_form=form, status=400)
     file = form.cleaned_data["file"]
-    stored = spreadsheets.check_and_store_upload(
-        file.read(), file.name, edition, region, request=request
+    job = jobs.start_import(
+        edition, region, file.read(), file.name, request.user, back, request.path
     )
-    if stored.status == UploadFile.Status.ACCEPTED:
-        messages.success(request, _("Unggahan diterima dan semua nilai disimpan."))
-    else:
-        messages.error(
-            request, _("Unggahan ditolak: tidak ada nilai yang disimpan. Lihat daftar masalah.")
-        )
-    return redirect(f"{back}?unggahan={stored.pk}#hasil-unggahan")
+    return redirect("scoring:job", job.pk)
 
 
 @data_view
