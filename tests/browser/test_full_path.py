@@ -21,13 +21,15 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 
+from ikp import SYNTHETIC_LABEL
 from ikp.framework import load_framework
+from ikp.sample import generate
 from ikp_web.apps.accounts.models import Profile
-from ikp_web.apps.core.management.commands.ikp_seed import Command as SeedCommand
 from ikp_web.apps.frameworks.models import Edition, FrameworkVersion
 from ikp_web.apps.regions.models import Region
 from ikp_web.apps.regions.services import load_regions
 from ikp_web.apps.submissions.models import Observation, Submission
+from ikp_web.apps.submissions.services import store_counts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "browser-path-password-1"
@@ -57,11 +59,11 @@ def platform() -> Edition:
         region_level="regency",
         synthetic=True,
     )
-    SeedCommand()._seed_observations(edition)
-    # keep Jawa Barat (the others stay unverified), and let Bogor start from scratch
-    Submission.objects.filter(edition=edition).exclude(region__province_code="32").update(
-        status=Submission.Status.DRAFT
+    counts = generate(fw, "regency", seed=2024).counts
+    store_counts(
+        edition, counts[counts["region_code"].str.startswith("32.")], source=SYNTHETIC_LABEL
     )
+    # Jawa Barat's other kab/kota are verified; Bogor starts from scratch
     bogor = Submission.objects.get(edition=edition, region__code="32.01")
     Observation.objects.filter(submission=bogor).delete()
     bogor.status = Submission.Status.NOT_STARTED

@@ -104,7 +104,7 @@ def test_seed_compute_publish_and_immutability() -> None:
 
 def test_check_deploy_passes_with_production_settings(tmp_path: Any) -> None:
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "ikp_web.config.settings.prod",
         "SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",

@@ -29,6 +29,7 @@ from ikp_web.apps.regions.services import load_regions
 from ikp_web.apps.scoring.models import Computation, Result
 from ikp_web.apps.scoring.services import compute_edition, do_publish, load_published_2024
 from ikp_web.apps.submissions.models import Observation, Submission
+from ikp_web.apps.submissions.services import store_counts
 
 SYNTHETIC_SOURCE = "DATA SINTETIS — bukan data Bawaslu (uji API)"
 
@@ -43,30 +44,10 @@ class ApiData:
 
 
 def _observations(edition: Edition, framework: Any, province: str | None = None) -> None:
-    sample = generate(framework, edition.region_level, seed=2024)
-    counts = sample.counts
+    counts = generate(framework, edition.region_level, seed=2024).counts
     if province is not None:
         counts = counts[counts["region_code"].str.startswith(province + ".")]
-    regions = {r.code: r for r in Region.objects.filter(edition="current")}
-    columns = [c for c in counts.columns if c not in ("synthetic", "region_code", "region_name")]
-    observations = []
-    for row in counts.to_dict(orient="records"):
-        sub = Submission.objects.create(
-            edition=edition, region=regions[row["region_code"]], status="verified"
-        )
-        for col in columns:
-            indicator, _, level = col.partition("_")
-            value = row[col]
-            observations.append(
-                Observation(
-                    submission=sub,
-                    indicator_code=indicator,
-                    incidence_level=level,
-                    value=None if value != value else float(value),
-                    source=SYNTHETIC_SOURCE,
-                )
-            )
-    Observation.objects.bulk_create(observations, batch_size=5000)
+    store_counts(edition, counts, source=SYNTHETIC_SOURCE)
 
 
 def build_api_data() -> ApiData:

@@ -29,7 +29,6 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
-from django.utils import timezone
 
 from ikp.framework import load_framework
 from ikp.run import compute
@@ -43,6 +42,7 @@ from ikp_web.apps.regions.services import load_regions
 from ikp_web.apps.scoring.models import Computation
 from ikp_web.apps.scoring.services import do_publish, load_published_2024, store_run
 from ikp_web.apps.submissions.models import Observation, Submission
+from ikp_web.apps.submissions.services import store_counts
 
 PROVINCES = ("32", "36")
 CHANGE = 25.0
@@ -106,27 +106,8 @@ def _runs() -> dict[str, Any]:
 def _observations(edition: Edition, counts: Any, code: str) -> Observation:
     """One region's verified observations (the raw values of its profile); returns its I01
     observation at the first incidence level."""
-    region = Region.objects.get(edition="current", code=code)
-    now = timezone.now()
-    sub = Submission.objects.create(
-        edition=edition,
-        region=region,
-        status=Submission.Status.VERIFIED,
-        submitted_at=now,
-        verified_at=now,
-    )
-    row = counts[counts["region_code"] == code].iloc[0].to_dict()
-    columns = [c for c in counts.columns if c not in ("synthetic", "region_code", "region_name")]
-    Observation.objects.bulk_create(
-        Observation(
-            submission=sub,
-            indicator_code=col.partition("_")[0],
-            incidence_level=col.partition("_")[2],
-            value=None if row[col] != row[col] else float(row[col]),
-            source="DATA SINTETIS",
-        )
-        for col in columns
-    )
+    store_counts(edition, counts[counts["region_code"] == code], source="DATA SINTETIS")
+    sub = Submission.objects.get(edition=edition, region__code=code)
     i01 = _runs()["i01_column"]
     return Observation.objects.get(
         submission=sub, indicator_code="I01", incidence_level=i01.partition("_")[2]

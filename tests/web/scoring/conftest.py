@@ -26,6 +26,7 @@ from ikp_web.apps.regions.services import load_regions
 from ikp_web.apps.scoring.models import Computation, Result
 from ikp_web.apps.scoring.services import compute_edition
 from ikp_web.apps.submissions.models import Observation, Submission
+from ikp_web.apps.submissions.services import store_counts
 
 Persona = Any  # tests/web/conftest.py's Persona (name, user, client)
 RUNS = 20
@@ -45,29 +46,11 @@ def add_observations(
     """Observations for Jawa Barat's kab/kota in ``status``; ``scale`` multiplies every count of
     the regions it names (a corrected data set). Returns the number of submissions."""
     counts = _jabar_counts()
-    regions = {r.code: r for r in Region.objects.filter(edition="current", code__startswith="32.")}
-    columns = [c for c in counts.columns if c not in ("synthetic", "region_code", "region_name")]
     Observation.objects.filter(submission__edition=edition).delete()
-    observations = []
-    for row in counts.to_dict(orient="records"):
-        sub, _ = Submission.objects.update_or_create(
-            edition=edition, region=regions[row["region_code"]], defaults={"status": status}
-        )
-        factor = (scale or {}).get(row["region_code"], 1.0)
-        for col in columns:
-            indicator, _sep, level = col.partition("_")
-            value = row[col]
-            observations.append(
-                Observation(
-                    submission=sub,
-                    indicator_code=indicator,
-                    incidence_level=level,
-                    value=None if value != value else float(value) * factor,
-                    source=SOURCE,
-                )
-            )
-    Observation.objects.bulk_create(observations, batch_size=5000)
-    return len(counts)
+    for code, factor in (scale or {}).items():
+        values = [c for c in counts.columns if c not in ("synthetic", "region_code", "region_name")]
+        counts.loc[counts["region_code"] == code, values] *= factor
+    return store_counts(edition, counts, status=status, source=SOURCE)
 
 
 @dataclass

@@ -286,3 +286,52 @@ def review(
         comment=comment,
     )
     return submission
+
+
+@transaction.atomic
+def store_counts(
+    edition: Edition,
+    counts: Any,
+    *,
+    status: str = Submission.Status.VERIFIED,
+    source: str = "",
+) -> int:
+    """Bulk-load a counts table in the template's wide layout (``region_code`` plus ``I01_L1``
+    … columns, as :func:`ikp.sample.generate` writes it) as the edition's observations: one
+    submission per row in ``status`` (existing observations of those submissions replaced).
+    For seeding and fixtures; office data goes through the form and upload services.
+    Returns the number of submissions."""
+    codes = [str(c) for c in counts["region_code"]]
+    regions = {
+        r.code: r for r in Region.objects.filter(edition=edition.region_edition, code__in=codes)
+    }
+    columns = [c for c in counts.columns if c not in ("synthetic", "region_code", "region_name")]
+    now = timezone.now()
+    verified = status == Submission.Status.VERIFIED
+    submitted = status in (Submission.Status.SUBMITTED, Submission.Status.VERIFIED)
+    observations = []
+    for row in counts.to_dict(orient="records"):
+        sub, _ = Submission.objects.update_or_create(
+            edition=edition,
+            region=regions[str(row["region_code"])],
+            defaults={
+                "status": status,
+                "submitted_at": now if submitted else None,
+                "verified_at": now if verified else None,
+            },
+        )
+        sub.observations.all().delete()
+        for col in columns:
+            indicator, _sep, level = col.partition("_")
+            value = row[col]
+            observations.append(
+                Observation(
+                    submission=sub,
+                    indicator_code=indicator,
+                    incidence_level=level,
+                    value=None if value is None or value != value else float(value),
+                    source=source,
+                )
+            )
+    Observation.objects.bulk_create(observations, batch_size=5000)
+    return len(codes)

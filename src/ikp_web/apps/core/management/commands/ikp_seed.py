@@ -13,9 +13,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 
+from ikp import SYNTHETIC_LABEL
 from ikp.framework import load_framework
 from ikp.sample import generate
 from ikp_web.apps.accounts.models import Profile
@@ -23,7 +23,7 @@ from ikp_web.apps.frameworks.models import Edition, FrameworkVersion
 from ikp_web.apps.regions.models import Region
 from ikp_web.apps.regions.services import load_regions
 from ikp_web.apps.scoring.services import compute_edition, do_publish, load_published_2024
-from ikp_web.apps.submissions.models import Observation, Submission
+from ikp_web.apps.submissions.services import store_counts
 
 DEMO_USERS = [
     ("ri", Profile.Role.RI, None, "Bawaslu RI"),
@@ -101,40 +101,9 @@ class Command(BaseCommand):
             obj.save()
         return obj
 
-    @transaction.atomic
     def _seed_observations(self, edition: Edition) -> None:
-        framework = edition.framework.framework()
-        sample = generate(framework, edition.region_level, seed=2024)
-        regions = {r.code: r for r in Region.objects.filter(edition="current")}
-        now = timezone.now()
-        value_cols = [
-            c for c in sample.counts.columns if c not in ("synthetic", "region_code", "region_name")
-        ]
-        subs = {}
-        for code in sample.counts["region_code"]:
-            subs[code] = Submission.objects.create(
-                edition=edition,
-                region=regions[code],
-                status=Submission.Status.VERIFIED,
-                submitted_at=now,
-                verified_at=now,
-            )
-        observations = []
-        for row in sample.counts.to_dict(orient="records"):
-            sub = subs[row["region_code"]]
-            for col in value_cols:
-                indicator, _, level = col.partition("_")
-                value = row[col]
-                observations.append(
-                    Observation(
-                        submission=sub,
-                        indicator_code=indicator,
-                        incidence_level=level,
-                        value=None if value != value else float(value),
-                        source="DATA SINTETIS — bukan data Bawaslu",
-                    )
-                )
-        Observation.objects.bulk_create(observations, batch_size=5000)
+        sample = generate(edition.framework.framework(), edition.region_level, seed=2024)
+        store_counts(edition, sample.counts, source=SYNTHETIC_LABEL)
 
     def _demo_users(self, *, reset: bool) -> None:
         User = get_user_model()
