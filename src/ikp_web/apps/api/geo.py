@@ -14,20 +14,10 @@ import numpy as np
 
 from ikp.regions import crosswalk, expand_to_edition, load_boundaries
 from ikp.report.svgmap import simplify as simplify_ring  # Douglas–Peucker, as the SVG maps
-from ikp_web.apps.api.queries import clean_float
+from ikp_web.apps.api.queries import RESULT_VALUE_FIELDS, clean_float
 from ikp_web.apps.frameworks.models import Edition
 
-PROPERTY_FIELDS = (
-    "score",
-    "rank",
-    "class",
-    "rank_p05",
-    "rank_median",
-    "rank_p95",
-    "class_probabilities",
-    "reliability",
-    "source",
-)
+PROPERTY_FIELDS = RESULT_VALUE_FIELDS
 
 
 def results_geojson(

@@ -30,13 +30,8 @@ CACHE_SECONDS = 60 * 60 * 24
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
-RESULT_FIELDS = (
-    "region_code",
-    "region_name",
-    "province_code",
-    "province_name",
-    "node_code",
-    "level",
+# a result's values, without the region and node it belongs to (GeoJSON properties use these)
+RESULT_VALUE_FIELDS = (
     "score",
     "rank",
     "class",
@@ -46,6 +41,15 @@ RESULT_FIELDS = (
     "class_probabilities",
     "reliability",
     "source",
+)
+RESULT_FIELDS = (
+    "region_code",
+    "region_name",
+    "province_code",
+    "province_name",
+    "node_code",
+    "level",
+    *RESULT_VALUE_FIELDS,
 )
 ORDERINGS = tuple(
     f"{sign}{key}"
