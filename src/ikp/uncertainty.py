@@ -1,11 +1,21 @@
 """Monte Carlo uncertainty analysis and variance-based sensitivity analysis of a run.
 
-The uncertain inputs (OECD/JRC Handbook 2008, step 7; COINr ``get_sensitivity``):
+The uncertain inputs (OECD/JRC Handbook 2008, step 7; COINr ``get_sensitivity``), each on the
+scale the class cut-offs are defined on:
 
+* the data: incident counts resampled from a Poisson or negative-binomial model
+  (:mod:`ikp.noise`); ``spec.data_noise.draws`` resampled data sets go through the run's own
+  imputation, treatment and normalisation; one input;
 * the weights of every framework level: each weight of a node at level ``l`` is multiplied by
   ``U(1 - noise_l, 1 + noise_l)`` (COINr ``get_noisy_weights``); one input per level;
-* the normalisation method, the aggregation method and the imputation method: each a discrete
-  uniform choice among a list of alternatives; one input each.
+* the imputation method and the aggregation method: each a discrete uniform choice among a
+  list of alternatives (by default no imputation or median imputation; the arithmetic mean or
+  the generalised mean with p = 0.5, both means of the same 0–100 scale); one input each;
+* the normalisation method, only when the spec gives alternatives (none by default). An
+  alternative that changes the meaning of the scale (percentile ranks, z-scores) varies ranks
+  but is not classified against cut-offs calibrated for the nominal scale: its replications
+  are left out of the class probabilities (``other_scale_classes = "exclude"``, the default)
+  or classified with the cut-offs mapped by quantile (``"quantile"``). ADR 0005.
 
 ``run_uncertainty(run, spec)`` draws ``spec.n_runs`` replications and reports, per region, the
 nominal, median, mean, 5th and 95th percentile rank, the scores' 5th/95th percentiles and the
@@ -15,11 +25,12 @@ Saltelli's A, B, A_B^i design and estimates first-order (Saltelli et al. 2010) a
 COINr's default target.
 
 Speed: the step pipeline is never called per replication. The normalised matrix of every
-(imputation × normalisation) alternative is computed once by replaying the run's own logged
-steps; each chunk of replications is then aggregated level by level with batched matrix
-products (``numerator = T(X)0 @ W``, ``denominator = M @ W`` with ``M`` the present mask, the
-same rule as :func:`ikp.methods.aggregate.aggregate`). Formulas, defaults and references:
-``docs/methodology/uncertainty.md``.
+(data draw × imputation × normalisation) alternative is computed once by replaying the run's
+own logged steps; each chunk of replications is then aggregated level by level with batched
+matrix products (``numerator = T(X)0 @ W``, ``denominator = M @ W`` with ``M`` the present
+mask, the same rule as :func:`ikp.methods.aggregate.aggregate`). Ranks are kept per
+replication (memory linear in the regions) and summarised by column quantiles. Formulas,
+defaults and references: ``docs/methodology/uncertainty.md``.
 """
 
 from __future__ import annotations
@@ -44,6 +55,7 @@ from ikp.issues import MethodError
 from ikp.jsonsafe import plain as _plain
 from ikp.jsonsafe import records as _records
 from ikp.methods import classify as cls
+from ikp.noise import DataNoise, count_columns_mask, resample_values
 from ikp.steps import STEPS, Step
 
 if TYPE_CHECKING:
@@ -55,14 +67,6 @@ Progress = Callable[[int, int], None]
 RANK_TIE_TOL = 1e-9
 
 
-def _default_normalize() -> list[dict[str, Any]]:
-    return [{"method": "minmax"}, {"method": "prank", "times": 100.0}]
-
-
-def _default_aggregate() -> list[dict[str, Any]]:
-    return [{"method": "arithmetic"}, {"method": "generalised", "p": 0.5}]
-
-
 def _default_impute() -> list[dict[str, Any]]:
     return [{"method": "none"}, {"method": "median"}]
 
@@ -70,13 +74,20 @@ def _default_impute() -> list[dict[str, Any]]:
 class UncertaintySpec(BaseModel):
     """What varies in an uncertainty or sensitivity analysis.
 
+    ``data_noise``: the model of the incident counts (:class:`ikp.noise.DataNoise`; Poisson
+    with 50 resampled data sets by default, ``{"model": "none"}`` to keep the data fixed).
     ``weight_noise``: framework level of the child → noise factor ``a`` (each weight at that
     level is multiplied by ``U(1 - a, 1 + a)``); levels at or above the root are ignored.
     ``*_alternatives``: a list of step parameter sets, one drawn uniformly per replication; an
     empty list keeps the run's own setting (the input does not vary). A normalisation
     alternative may carry ``times`` (a factor applied to the normalised values, e.g. 100 to put
-    percentile ranks on 0–100); the other keys are the step's parameters and override the
-    run's logged step parameters (the step's ``per_indicator`` / ``per_node`` overrides stay).
+    percentile ranks on 0–100) and ``scale`` (``same`` or ``other``: whether its scores live on
+    the scale the cut-offs were calibrated for; by default ``same`` only for the run's own
+    method with the same parameters); the other keys are the step's parameters and override
+    the run's logged step parameters (the step's ``per_indicator`` / ``per_node`` overrides
+    stay). ``other_scale_classes``: how replications on another scale are classified under
+    fixed cut-offs — ``exclude`` (they vary ranks and scores only) or ``quantile`` (each
+    cut-off is mapped to the quantile it holds among the nominal scores).
     ``method``: ``ua`` (uncertainty only) or ``sa`` (Saltelli design, ``n_base`` base rows,
     default ``n_runs``, giving ``n_base · (d + 2)`` evaluations). ``targets``: ``index`` or
     ``all`` aggregates."""
@@ -85,10 +96,12 @@ class UncertaintySpec(BaseModel):
 
     n_runs: int = Field(1000, ge=1)
     seed: int = 1
+    data_noise: DataNoise = Field(default_factory=DataNoise)
     weight_noise: dict[int, float] = Field(default_factory=lambda: {1: 0.25, 2: 0.25, 3: 0.25})
-    normalize_alternatives: list[dict[str, Any]] = Field(default_factory=_default_normalize)
-    aggregate_alternatives: list[dict[str, Any]] = Field(default_factory=_default_aggregate)
+    normalize_alternatives: list[dict[str, Any]] = Field(default_factory=list)
+    aggregate_alternatives: list[dict[str, Any]] = Field(default_factory=list)
     impute_alternatives: list[dict[str, Any]] = Field(default_factory=_default_impute)
+    other_scale_classes: Literal["exclude", "quantile"] = "exclude"
     method: Literal["ua", "sa"] = "ua"
     targets: Literal["index", "all"] = "index"
     n_base: int | None = Field(None, ge=2)
@@ -123,6 +136,8 @@ class UncertaintyResult:
     elapsed_seconds: float
     inputs: tuple[str, ...]
     class_labels: tuple[str, ...]
+    input_labels: tuple[dict[str, str], ...] = ()
+    classified_runs: int = 0
     sensitivity: pd.DataFrame | None = None
     sensitivity_per_region: pd.DataFrame | None = None
     variance: float | None = None
@@ -137,6 +152,8 @@ class UncertaintyResult:
             "n_summarised": self.n_summarised,
             "elapsed_seconds": self.elapsed_seconds,
             "inputs": list(self.inputs),
+            "input_labels": [dict(x) for x in self.input_labels],
+            "classified_runs": self.classified_runs,
             "class_labels": list(self.class_labels),
             "table": _records(self.table),
             "variance": _plain(self.variance),
@@ -174,6 +191,8 @@ def run_uncertainty(
         elapsed_seconds=time.perf_counter() - t0,
         inputs=tuple(i.name for i in engine.inputs),
         class_labels=engine.labels,
+        input_labels=engine.input_labels(),
+        classified_runs=acc.classified_runs,
         replications=acc.root_replications(),
     )
 
@@ -262,6 +281,8 @@ def run_sensitivity(
         elapsed_seconds=time.perf_counter() - t0,
         inputs=tuple(i.name for i in engine.inputs),
         class_labels=engine.labels,
+        input_labels=engine.input_labels(),
+        classified_runs=acc.classified_runs,
         sensitivity=sens,
         sensitivity_per_region=per_region,
         variance=float(est["variance"][0]),
@@ -439,18 +460,27 @@ class _Engine:
         self.impute_alts = _alternatives(spec.impute_alternatives)
         self.normalize_alts = _alternatives(spec.normalize_alternatives)
         self.aggregate_alts = _alternatives(spec.aggregate_alternatives)
+        self.norm_same_scale = [self._same_scale(alt) for alt in self.normalize_alts]
+        self.agg_same_scale = [self._same_aggregation(alt) for alt in self.aggregate_alts]
+        data_noise = spec.data_noise
+        # the data draws: None = the observed data only; otherwise resampled draw d
+        self.data_variants: list[int | None] = (
+            list(range(data_noise.draws)) if data_noise.active else [None]
+        )
         self.choice_input: dict[str, _Input | None] = {}
         for name, alts, en, idn in (
             ("normalize", self.normalize_alts, "normalisation method", "metode normalisasi"),
             ("aggregate", self.aggregate_alts, "aggregation method", "metode agregasi"),
             ("impute", self.impute_alts, "imputation method", "metode imputasi"),
+            ("data", self.data_variants, "incident counts", "jumlah kejadian"),
         ):
             inp: _Input | None = None
-            if len(alts) > 1:
+            if len(alts) > 1 or (name == "data" and data_noise.active):
+                label_en, label_id = _choice_labels(name, en, idn, len(alts), data_noise)
                 inp = _Input(
                     name=name,
-                    label_en=f"{en} ({len(alts)} alternatives)",
-                    label_id=f"{idn} ({len(alts)} alternatif)",
+                    label_en=label_en,
+                    label_id=label_id,
                     columns=np.array([n_dims], dtype=np.int64),
                     kind="choice",
                     n_choices=len(alts),
@@ -462,6 +492,8 @@ class _Engine:
 
         # ---- precomputed normalised matrices and aggregation specs
         self.matrices = self._matrices()
+        if data_noise.active:
+            self._add_noisy_matrices()
         self.agg_specs = [self._agg_specs(alt) for alt in self.aggregate_alts]
         self.rescale = self._rescale_specs()
         self.classify_method, self.cutoff_rule = self._classification()
@@ -482,50 +514,135 @@ class _Engine:
                 return i, STEPS[key](**copy.deepcopy(entry.params))
         return None
 
-    def _matrices(self) -> dict[tuple[int, int], FloatArray]:
+    def _matrices(self) -> dict[tuple[int, int, int], FloatArray]:
         """The normalised indicator matrix (regions × indicators in tree order) of every
-        (imputation, normalisation) alternative, by replaying the run's logged steps."""
-        run = self.run
-        out: dict[tuple[int, int], FloatArray] = {}
-        nominal = run.data["normalized"]
-        log = list(run.log)
+        (imputation, normalisation) alternative on the observed data, by replaying the run's
+        logged steps; keyed (0, imputation, normalisation)."""
+        log = list(self.run.log)
         norm_pos = max((i for i, e in enumerate(log) if e.step == "normalize"), default=None)
-        if norm_pos is None and any(a is not None for a in self.normalize_alts + self.impute_alts):
-            raise ValueError("the run has no normalize step; cannot vary imputation/normalisation")
+        varies = self.normalize_alts + self.impute_alts
+        if norm_pos is None and (
+            any(a is not None for a in varies) or self.data_variants[0] is not None
+        ):
+            raise ValueError(
+                "the run has no normalize step; cannot vary the data, imputation or normalisation"
+            )
         if any(a is not None for a in self.impute_alts) and not any(
             e.step == "impute" for e in log[: norm_pos or 0]
         ):
             raise ValueError("the run has no impute step; set impute_alternatives=[]")
+        out: dict[tuple[int, int, int], FloatArray] = {}
         for i, ialt in enumerate(self.impute_alts):
-            base: IndexRun | None = None
-            for j, nalt in enumerate(self.normalize_alts):
-                if ialt is None and nalt is None:
-                    values = nominal.values
-                else:
-                    assert norm_pos is not None
-                    if base is None:
-                        base = self._replay(log[:norm_pos], ialt)
-                    entry = log[norm_pos]
-                    params = copy.deepcopy(entry.params)
-                    times = 1.0
-                    if nalt is not None:
-                        extra = dict(nalt)
-                        times = float(extra.pop("times", 1.0))
-                        params.update(extra)
-                    step = _make_step("normalize", params, nalt)
-                    try:
-                        variant = base.apply(step, name=entry.name)
-                    except MethodError as exc:
-                        raise ValueError(f"normalize alternative {nalt}: {exc}") from exc
-                    data = variant.data["normalized"]
-                    if data.regions != nominal.regions or data.columns != nominal.columns:
-                        raise ValueError(
-                            "an alternative changed the screened regions or indicators; "
-                            "alternatives must keep the same data layout"
-                        )
-                    values = np.asarray(data.values, dtype=np.float64) * times
-                out[(i, j)] = np.ascontiguousarray(values[:, self.ind_columns])
+            for j, values in enumerate(self._normalized_variants(ialt, log, norm_pos)):
+                out[(0, i, j)] = np.ascontiguousarray(values[:, self.ind_columns])
         return out
+
+    def _normalized_variants(
+        self, ialt: dict[str, Any] | None, log: list[Any], norm_pos: int | None
+    ) -> Iterator[FloatArray]:
+        """The normalised matrix under every normalisation alternative for one imputation
+        alternative (the steps before normalisation are replayed once)."""
+        nominal = self.run.data["normalized"]
+        base: IndexRun | None = None
+        for nalt in self.normalize_alts:
+            if ialt is None and nalt is None:
+                yield nominal.values
+                continue
+            assert norm_pos is not None
+            if base is None:
+                base = self._replay(log[:norm_pos], ialt)
+            entry = log[norm_pos]
+            params = copy.deepcopy(entry.params)
+            times = 1.0
+            if nalt is not None:
+                extra = dict(nalt)
+                times = float(extra.pop("times", 1.0))
+                extra.pop("scale", None)
+                params.update(extra)
+            step = _make_step("normalize", params, nalt)
+            try:
+                variant = base.apply(step, name=entry.name)
+            except MethodError as exc:
+                raise ValueError(f"normalize alternative {nalt}: {exc}") from exc
+            data = variant.data["normalized"]
+            if data.regions != nominal.regions or data.columns != nominal.columns:
+                raise ValueError(
+                    "an alternative changed the screened regions or indicators; "
+                    "alternatives must keep the same data layout"
+                )
+            yield np.asarray(data.values, dtype=np.float64) * times
+
+    def _add_noisy_matrices(self) -> None:
+        """Data uncertainty on the fitted scale: resample the counts ``draws`` times and map
+        every resampled value through the observed-data treatment and normalisation of each
+        (imputation, normalisation) alternative. That map is monotone per indicator; it is
+        evaluated by interpolating between the observed (raw, normalised) pairs and is held at
+        the scale's ends beyond them, so the cut-offs keep their meaning (the scale is not
+        re-fitted to each noisy sample, whose extremes are biased outwards). Cells missing in
+        the data keep their imputed (or missing) value. ADR 0005."""
+        noise = self.spec.data_noise
+        normalized = self.run.data["normalized"]
+        codes = [normalized.columns[c] for c in self.ind_columns]
+        raw = self.run.data["raw"].select(codes).select_regions(list(normalized.regions))
+        x = np.asarray(raw.values, dtype=np.float64)
+        counted = count_columns_mask(self.fw, tuple(codes))
+        scale = float(noise.scale)
+        rng = np.random.default_rng([int(self.spec.seed), 104_729])
+        # (D, n, k): every draw at once
+        draws = resample_values(
+            np.broadcast_to(x, (noise.draws, *x.shape)), counted, noise, scale, rng
+        )
+        observed = np.isfinite(x)
+        cols = np.flatnonzero(counted)
+        for (_, i, j), base in list(self.matrices.items()):
+            mapped = np.empty((noise.draws, *base.shape), dtype=np.float64)
+            mapped[:] = base
+            for col in cols:
+                ok = observed[:, col] & np.isfinite(base[:, col])
+                if not ok.any():
+                    continue
+                order = np.argsort(x[ok, col], kind="stable")
+                rows = observed[:, col]
+                mapped[:, rows, col] = np.interp(
+                    draws[:, rows, col], x[ok, col][order], base[ok, col][order]
+                )
+            for d in range(noise.draws):
+                self.matrices[(d, i, j)] = mapped[d]
+
+    def _same_aggregation(self, alt: dict[str, Any] | None) -> bool:
+        """Whether aggregation alternative ``alt`` keeps the cut-offs' scale: the run's own
+        setting, ``scale: same``, or the run's own method and parameters."""
+        if alt is None:
+            return True
+        declared = alt.get("scale")
+        if declared is not None:
+            if declared not in ("same", "other"):
+                raise ValueError(f"aggregate alternative {alt}: scale must be 'same' or 'other'")
+            return bool(declared == "same")
+        logged = self._logged("aggregate")
+        nominal = dict(self.fw.method("aggregate"))
+        if logged is not None:
+            nominal.update({k: v for k, v in logged[1].get_params().items() if v is not None})
+        return all(nominal.get(k) == v for k, v in alt.items() if k != "scale")
+
+    def _same_scale(self, alt: dict[str, Any] | None) -> bool:
+        """Whether scores under normalisation alternative ``alt`` live on the scale the
+        cut-offs were calibrated for: the run's own setting, an alternative that says
+        ``scale: same``, or one that repeats the run's own method and parameters."""
+        if alt is None:
+            return True
+        declared = alt.get("scale")
+        if declared is not None:
+            if declared not in ("same", "other"):
+                raise ValueError(f"normalize alternative {alt}: scale must be 'same' or 'other'")
+            return bool(declared == "same")
+        if float(alt.get("times", 1.0)) != 1.0:
+            return False
+        logged = self._logged("normalize")
+        nominal = dict(self.fw.method("normalize"))
+        if logged is not None:
+            nominal.update({k: v for k, v in logged[1].get_params().items() if v is not None})
+        return all(nominal.get(k) == v for k, v in alt.items() if k not in ("times", "scale"))
 
     def _replay(self, entries: Sequence[Any], impute_alt: dict[str, Any] | None) -> IndexRun:
         run = self.run
@@ -545,7 +662,7 @@ class _Engine:
         logged = self._logged("aggregate")
         params: dict[str, Any] = copy.deepcopy(dict(logged[1].get_params())) if logged else {}
         if alt is not None:
-            params.update(alt)
+            params.update({k: v for k, v in alt.items() if k != "scale"})
         step = _make_step("aggregate", params, alt)
         step.validate()
         out: dict[str, _AggSpec] = {}
@@ -610,22 +727,43 @@ class _Engine:
             )
             for name, inp in self.choice_input.items()
         }
-        combo = (choice["impute"] * len(self.normalize_alts) + choice["normalize"]) * len(
-            self.aggregate_alts
-        ) + choice["aggregate"]
+        # one mixed-radix code per (data draw, imputation, normalisation, aggregation)
+        combo = np.zeros(n_eval, dtype=np.int64)
+        for name in ("data", "impute", "normalize", "aggregate"):
+            combo = combo * self._radix(name) + choice[name]
+        same_scale = (
+            np.asarray(self.norm_same_scale, dtype=bool)[choice["normalize"]]
+            & np.asarray(self.agg_same_scale, dtype=bool)[choice["aggregate"]]
+        )
         with single_threaded_blas():
-            return self._evaluate(u, combo, progress, summarise, keep_ranks)
+            return self._evaluate(u, combo, same_scale, progress, summarise, keep_ranks)
+
+    def _radix(self, name: str) -> int:
+        sizes = {
+            "data": len(self.data_variants),
+            "impute": len(self.impute_alts),
+            "normalize": len(self.normalize_alts),
+            "aggregate": len(self.aggregate_alts),
+        }
+        return sizes[name]
+
+    def input_labels(self) -> tuple[dict[str, str], ...]:
+        """Every varied input with its Indonesian and English label."""
+        return tuple(
+            {"input": i.name, "label_id": i.label_id, "label_en": i.label_en} for i in self.inputs
+        )
 
     def _evaluate(
         self,
         u: FloatArray,
         combo: IntArray,
+        same_scale: BoolArray,
         progress: Progress | None,
         summarise: BoolArray | None,
         keep_ranks: bool,
     ) -> _Accumulator:
         n_eval = u.shape[0]
-        acc = _Accumulator(self, n_eval, summarise, keep_ranks)
+        acc = _Accumulator(self, n_eval, summarise, keep_ranks, same_scale)
         order = np.argsort(combo, kind="stable")
         bounds = np.flatnonzero(np.diff(combo[order])) + 1
         done = 0
@@ -634,12 +772,12 @@ class _Engine:
             if group.size == 0:
                 continue
             c = int(combo[group[0]])
-            ai = c % len(self.aggregate_alts)
-            nj = (c // len(self.aggregate_alts)) % len(self.normalize_alts)
-            ii = c // (len(self.aggregate_alts) * len(self.normalize_alts))
+            c, ai = divmod(c, self._radix("aggregate"))
+            c, nj = divmod(c, self._radix("normalize"))
+            di, ii = divmod(c, self._radix("impute"))
             specs = self.agg_specs[ai]
             try:
-                blocks = self._level2_blocks(self.matrices[(ii, nj)], specs)
+                blocks = self._level2_blocks(self.matrices[(di, ii, nj)], specs)
                 for start in range(0, group.size, chunk):
                     rows = group[start : start + chunk]
                     factors = self._factors(u[rows])
@@ -887,9 +1025,10 @@ def aggregate_stacked(
 
 
 class _Accumulator:
-    """Collects per-replication results chunk by chunk with bounded memory: rank histograms
-    (regions × ranks) per target, class counts, replicated scores (float64 for the index,
-    float32 for other aggregates) and the rank shift of the index."""
+    """Collects per-replication results chunk by chunk: replicated scores (float64 for the
+    index, float32 for other aggregates) and ranks (float32) per target, class counts, and the
+    rank shift of the index. Memory is linear in the regions: (replications × regions) per
+    target, no (regions × ranks) histogram."""
 
     def __init__(
         self,
@@ -897,40 +1036,62 @@ class _Accumulator:
         n_eval: int,
         summarise: BoolArray | None,
         keep_ranks: bool,
+        same_scale: BoolArray | None = None,
     ) -> None:
         self.engine = engine
         self.n_eval = n_eval
         self.summarise: BoolArray = (
             summarise if summarise is not None else np.ones(n_eval, dtype=bool)
         )
+        self.same_scale: BoolArray = (
+            same_scale if same_scale is not None else np.ones(n_eval, dtype=bool)
+        )
         self.n = engine.n
         self.n_classes = len(engine.labels)
-        self.rank_hist = {c: np.zeros(self.n * self.n, dtype=np.int64) for c in engine.targets}
         self.class_counts = {
             c: np.zeros((self.n, self.n_classes + 1), dtype=np.int64) for c in engine.targets
         }
-        # every replication row is written exactly once, so no initial fill is needed
+        # region-major (regions × replications) in evaluation order, so chunks are written as
+        # contiguous slices and the per-region quantiles read contiguous rows; ``order[p]`` is
+        # the replication evaluated at position p. Every position is written exactly once, so
+        # no initial fill is needed.
+        self.order = np.empty(n_eval, dtype=np.int64)
+        self.filled = 0
         self.scores = {
-            c: np.empty((n_eval, self.n), dtype=np.float64 if c == engine.root else np.float32)
+            c: np.empty((self.n, n_eval), dtype=np.float64 if c == engine.root else np.float32)
             for c in engine.targets
         }
+        self.ranks = {c: np.empty((self.n, n_eval), dtype=np.float32) for c in engine.targets}
         self.rank_shift = np.full(n_eval, np.nan)
         self.keep_ranks = keep_ranks
-        self.root_ranks = (
-            np.empty((n_eval, self.n), dtype=np.float32) if keep_ranks else np.empty((0, 0))
-        )
+        self.classified_runs = 0
+        self.quantile_levels = {
+            c: _cutoff_quantiles(engine.nominal_score[c], engine.cutoff_rule, c)
+            for c in engine.targets
+        }
 
     def add(self, rows: IntArray, values: dict[str, FloatArray]) -> None:
         eng = self.engine
+        at = slice(self.filled, self.filled + rows.size)
+        self.order[at] = rows
+        self.filled += rows.size
         keep = self.summarise[rows]
+        # replications on another scale under fixed cut-offs: excluded or quantile-mapped
+        other = ~self.same_scale[rows]
+        fixed = eng.classify_method == "fixed"
+        classify_rows = (
+            keep & ~other if fixed and eng.spec.other_scale_classes == "exclude" else keep
+        )
+        self.classified_runs += int(classify_rows.sum())
         for code in eng.targets:
             raw = values[code]  # (n, R)
             method, upper = eng.rescale[code]
             if method != "none":
                 raw = cls.rescale(raw, method, upper=upper)
+            self.scores[code][:, at] = raw
             scores = np.ascontiguousarray(raw.T)  # (R, n)
-            self.scores[code][rows] = scores
             ranks = rank_rows(scores)
+            self.ranks[code][:, at] = ranks.T
             if code == eng.root:
                 nominal = eng.nominal_rank[code]
                 with np.errstate(invalid="ignore"):
@@ -940,32 +1101,36 @@ class _Accumulator:
                 self.rank_shift[rows] = np.where(
                     cnt > 0, np.where(valid, shift, 0.0).sum(axis=1) / np.maximum(cnt, 1), np.nan
                 )
-                if self.keep_ranks:
-                    self.root_ranks[rows] = ranks
-            if not keep.any():
+            if not classify_rows.any():
                 continue
-            sr = scores[keep]
-            rk = ranks[keep]
-            ok = ~np.isnan(rk)
-            region = np.broadcast_to(np.arange(self.n), rk.shape)
-            flat = region[ok] * self.n + (rk[ok].astype(np.int64) - 1)
-            self.rank_hist[code] += np.bincount(flat, minlength=self.n * self.n)
-            classes = self._classes(code, sr)
+            sr = scores[classify_rows]
+            mapped = other[classify_rows] if fixed else np.zeros(sr.shape[0], dtype=bool)
+            classes = self._classes(code, sr, mapped)
             counts = self.class_counts[code]
             for c in range(self.n_classes):
                 counts[:, c] += (classes == c).sum(axis=0)
             counts[:, self.n_classes] += (classes < 0).sum(axis=0)
 
-    def _classes(self, code: str, scores: FloatArray) -> IntArray:
-        """Class per replication and region with the run's classification rule."""
+    def _classes(self, code: str, scores: FloatArray, mapped: BoolArray) -> IntArray:
+        """Class per replication and region with the run's classification rule; rows in
+        ``mapped`` (fixed cut-offs, another scale) use the cut-offs mapped by quantile."""
         eng = self.engine
         method = eng.classify_method
         rule = eng.cutoff_rule
         r = scores.shape[0]
+        finite = np.isfinite(scores)
         if method == "fixed":
             cut = [float(c) for c in rule["cutoffs"].get(code, ())]
-            return cls.classify(scores, cut)
-        finite = np.isfinite(scores)
+            out = cls.classify(scores, cut)
+            if mapped.any() and cut:
+                sub = scores[mapped]
+                with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    qcuts = np.nanquantile(sub, self.quantile_levels[code], axis=1).T
+                qcuts = np.asarray(qcuts, dtype=np.float64).reshape(sub.shape[0], -1)
+                cl = (sub[:, :, None] >= qcuts[:, None, :]).sum(axis=2).astype(np.int64)
+                out[mapped] = np.where(np.isfinite(sub), cl, -1)
+            return out
         with np.errstate(invalid="ignore"):
             if method == "mean_sd":
                 cnt = finite.sum(axis=1)
@@ -996,23 +1161,38 @@ class _Accumulator:
 
     # ---- results -----------------------------------------------------------------------
 
+    def _in_replication_order(self, x: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """(regions × positions) → (replications × regions) in replication order."""
+        inverse = np.empty_like(self.order)
+        inverse[self.order] = np.arange(self.order.size)
+        return np.ascontiguousarray(x[:, inverse].T)
+
+    @property
+    def root_ranks(self) -> npt.NDArray[np.float32]:
+        """Ranks of the index, replications × regions."""
+        return self._in_replication_order(self.ranks[self.engine.root])
+
     def root_replications(self) -> dict[str, FloatArray]:
-        return {"scores": self.scores[self.engine.root], "rank_shift": self.rank_shift}
+        """Scores of the index, replications × regions, and the rank shifts."""
+        return {
+            "scores": self._in_replication_order(self.scores[self.engine.root]),
+            "rank_shift": self.rank_shift,
+        }
 
     def summary(self) -> pd.DataFrame:
         eng = self.engine
         frames: list[pd.DataFrame] = []
-        keep = self.summarise
+        keep = self.summarise[self.order]  # in evaluation order, as the stored columns
         for code in eng.targets:
-            hist = self.rank_hist[code].reshape(self.n, self.n)
-            total = hist.sum(axis=1)
-            ranks = np.arange(1, self.n + 1, dtype=np.float64)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                mean = (hist * ranks[None, :]).sum(axis=1) / total
-            q05, q50, q95 = (_hist_quantile(hist, q) for q in (0.05, 0.5, 0.95))
+            rk = self.ranks[code] if bool(keep.all()) else self.ranks[code][:, keep]
+            q05, q50, q95 = column_quantiles(rk.T, (0.05, 0.5, 0.95))
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # a region never ranked
+                mean = np.nanmean(rk, axis=1, dtype=np.float64)
             stored = self.scores[code]
-            sc = stored if bool(keep.all()) else stored[keep]
-            sq = column_quantiles(sc, (0.05, 0.5, 0.95))
+            on_scale = keep & self.same_scale[self.order]
+            sc = stored if bool(on_scale.all()) else stored[:, on_scale]
+            sq = column_quantiles(sc.T, (0.05, 0.5, 0.95))
             counts = self.class_counts[code]
             n_sum = counts.sum(axis=1)
             data: dict[str, Any] = {"region_code": list(eng.regions)}
@@ -1063,22 +1243,6 @@ def column_quantiles(x: npt.ArrayLike, probs: Sequence[float]) -> FloatArray:
     return np.asarray((a + (h - lo) * (b - a)).T, dtype=np.float64)
 
 
-def _hist_quantile(hist: IntArray, q: float) -> FloatArray:
-    """Quantile (linear interpolation, numpy's default and R's type 7) of integer ranks 1..n
-    given per-row counts ``hist`` (rows × n)."""
-    total = hist.sum(axis=1)
-    cum = np.cumsum(hist, axis=1)
-    h = q * (total - 1).astype(np.float64)
-    lo_i = np.floor(h).astype(np.int64)
-    frac = h - lo_i
-    hi_i = np.minimum(lo_i + 1, np.maximum(total - 1, 0))
-    # the value at 0-based sorted position j is 1 + (first rank index whose cumulative count > j)
-    lo_v = (cum > lo_i[:, None]).argmax(axis=1) + 1.0
-    hi_v = (cum > hi_i[:, None]).argmax(axis=1) + 1.0
-    out = lo_v + frac * (hi_v - lo_v)
-    return np.where(total > 0, out, np.nan).astype(np.float64)
-
-
 def rank_rows(scores: FloatArray, tol: float = RANK_TIE_TOL) -> FloatArray:
     """Ranks within each row, 1 = highest; ties share the lowest rank number (as
     :func:`ikp.methods.classify.rank_desc`). Two scores count as tied when they differ by at
@@ -1121,6 +1285,28 @@ def single_threaded_blas() -> Iterator[None]:
     with 2 threads on a busy 2-core machine)."""
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
+
+def _cutoff_quantiles(nominal: FloatArray, rule: Mapping[str, Any], code: str) -> FloatArray:
+    """For fixed cut-offs: the share of the nominal scores below each cut-off of ``code`` (the
+    quantile level a cut-off is mapped to on another scale)."""
+    cut = np.asarray([float(c) for c in rule.get("cutoffs", {}).get(code, ())], dtype=np.float64)
+    x = np.asarray(nominal, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    if cut.size == 0 or x.size == 0:
+        return np.zeros(cut.size)
+    return np.asarray((x[None, :] < cut[:, None]).mean(axis=1), dtype=np.float64)
+
+
+def _choice_labels(name: str, en: str, idn: str, n: int, noise: DataNoise) -> tuple[str, str]:
+    if name != "data":
+        return f"{en} ({n} alternatives)", f"{idn} ({n} alternatif)"
+    model_en = {"poisson": "Poisson", "negbin": f"negative binomial, k = {noise.dispersion:g}"}
+    model_id = {"poisson": "Poisson", "negbin": f"binomial negatif, k = {noise.dispersion:g}"}
+    return (
+        f"{en} ({model_en.get(noise.model, noise.model)}, {n} resampled data sets)",
+        f"{idn} ({model_id.get(noise.model, noise.model)}, {n} sampel data)",
+    )
 
 
 def _alternatives(alts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any] | None]:

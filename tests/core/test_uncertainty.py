@@ -29,6 +29,7 @@ NO_VARIATION = {
     "normalize_alternatives": [],
     "aggregate_alternatives": [],
     "impute_alternatives": [],
+    "data_noise": {"model": "none"},
 }
 
 
@@ -110,6 +111,7 @@ def test_zero_noise_with_explicit_nominal_alternatives(run: IndexRun) -> None:
         normalize_alternatives=[{"method": "minmax"}],
         aggregate_alternatives=[{"method": "arithmetic"}],
         impute_alternatives=[{"method": "none"}],
+        data_noise={"model": "none"},
     )
     reps = run_uncertainty(run, spec).replications["scores"]
     np.testing.assert_allclose(reps, np.broadcast_to(nominal_index(run), reps.shape), atol=1e-9)
@@ -224,14 +226,9 @@ def test_rank_intervals_are_ordered_and_probabilities_sum_to_one(run: IndexRun) 
     probs = t[[f"prob_{lab}" for lab in ("rendah", "sedang", "tinggi")]].sum(axis=1)
     np.testing.assert_allclose(probs + t["prob_missing"], 1.0)
     assert (t["prob_missing"] == 0).all()
-    assert res.inputs == (
-        "weights_L1",
-        "weights_L2",
-        "weights_L3",
-        "normalize",
-        "aggregate",
-        "impute",
-    )
+    assert res.inputs == ("weights_L1", "weights_L2", "weights_L3", "impute", "data")
+    assert res.classified_runs == 400
+    assert [x["input"] for x in res.input_labels] == list(res.inputs)
 
 
 def test_rank_statistics_match_numpy_on_the_replications(run: IndexRun) -> None:
@@ -304,6 +301,7 @@ def test_sensitivity_only_one_input_matters(ikp2024: Framework) -> None:
         normalize_alternatives=[],
         aggregate_alternatives=[],
         impute_alternatives=[{"method": "none"}, {"method": "median"}],
+        data_noise={"model": "none"},
         n_boot=50,
     )
     res = run_uncertainty(run, spec)
@@ -322,10 +320,10 @@ def test_sensitivity_ranks_inputs_and_per_region(run: IndexRun) -> None:
     res = run_sensitivity(run, spec, n_base=150)
     sens = res.sensitivity
     assert list(sens.columns) == ["input", "label", "label_id", "first_order", "total"]
-    assert len(sens) == 6
+    assert len(sens) == 5
     assert (sens["total"] >= 0).all()
     assert res.sensitivity_per_region is not None
-    assert len(res.sensitivity_per_region) == 60 * 6
+    assert len(res.sensitivity_per_region) == 60 * 5
     assert res.variance is not None and res.variance > 0
     json.dumps(res.to_dict())
 
