@@ -460,8 +460,8 @@ class _Engine:
         self.impute_alts = _alternatives(spec.impute_alternatives)
         self.normalize_alts = _alternatives(spec.normalize_alternatives)
         self.aggregate_alts = _alternatives(spec.aggregate_alternatives)
-        self.norm_same_scale = [self._same_scale(alt) for alt in self.normalize_alts]
-        self.agg_same_scale = [self._same_aggregation(alt) for alt in self.aggregate_alts]
+        self.norm_same_scale = [self._same_scale("normalize", a) for a in self.normalize_alts]
+        self.agg_same_scale = [self._same_scale("aggregate", a) for a in self.aggregate_alts]
         data_noise = spec.data_noise
         # the data draws: None = the observed data only; otherwise resampled draw d
         self.data_variants: list[int | None] = (
@@ -609,37 +609,22 @@ class _Engine:
             for d in range(noise.draws):
                 self.matrices[(d, i, j)] = mapped[d]
 
-    def _same_aggregation(self, alt: dict[str, Any] | None) -> bool:
-        """Whether aggregation alternative ``alt`` keeps the cut-offs' scale: the run's own
-        setting, ``scale: same``, or the run's own method and parameters."""
+    def _same_scale(self, step: str, alt: dict[str, Any] | None) -> bool:
+        """Whether scores under the ``step`` (normalize or aggregate) alternative ``alt`` live
+        on the scale the cut-offs were calibrated for: the run's own setting, an alternative
+        that says ``scale: same``, or one that repeats the run's own method and parameters
+        (with no ``times`` factor)."""
         if alt is None:
             return True
         declared = alt.get("scale")
         if declared is not None:
             if declared not in ("same", "other"):
-                raise ValueError(f"aggregate alternative {alt}: scale must be 'same' or 'other'")
-            return bool(declared == "same")
-        logged = self._logged("aggregate")
-        nominal = dict(self.fw.method("aggregate"))
-        if logged is not None:
-            nominal.update({k: v for k, v in logged[1].get_params().items() if v is not None})
-        return all(nominal.get(k) == v for k, v in alt.items() if k != "scale")
-
-    def _same_scale(self, alt: dict[str, Any] | None) -> bool:
-        """Whether scores under normalisation alternative ``alt`` live on the scale the
-        cut-offs were calibrated for: the run's own setting, an alternative that says
-        ``scale: same``, or one that repeats the run's own method and parameters."""
-        if alt is None:
-            return True
-        declared = alt.get("scale")
-        if declared is not None:
-            if declared not in ("same", "other"):
-                raise ValueError(f"normalize alternative {alt}: scale must be 'same' or 'other'")
+                raise ValueError(f"{step} alternative {alt}: scale must be 'same' or 'other'")
             return bool(declared == "same")
         if float(alt.get("times", 1.0)) != 1.0:
             return False
-        logged = self._logged("normalize")
-        nominal = dict(self.fw.method("normalize"))
+        logged = self._logged(step)
+        nominal = dict(self.fw.method(step))
         if logged is not None:
             nominal.update({k: v for k, v in logged[1].get_params().items() if v is not None})
         return all(nominal.get(k) == v for k, v in alt.items() if k not in ("times", "scale"))

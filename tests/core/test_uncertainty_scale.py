@@ -1,0 +1,239 @@
+"""The default uncertainty analysis measures genuine uncertainty on the scale the cut-offs are
+defined on (issue 6, ADR 0005): data noise in the counts, weights, imputation; method
+alternatives that change the scale vary ranks only, or are classified by quantile-mapped
+cut-offs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ikp.dataset import Dataset
+from ikp.framework import Framework
+from ikp.noise import DataNoise, count_columns_mask, resample_values
+from ikp.run import IndexRun, compute
+from ikp.sample import generate
+from ikp.uncertainty import UncertaintySpec, run_uncertainty
+
+NOTHING = {
+    "weight_noise": {},
+    "normalize_alternatives": [],
+    "aggregate_alternatives": [],
+    "impute_alternatives": [],
+    "data_noise": {"model": "none"},
+}
+
+
+@pytest.fixture(scope="module")
+def regency(ikp2024: Framework) -> IndexRun:
+    s = generate(ikp2024, "regency", seed=2024)
+    return compute(ikp2024, s.values, "regency", metadata=s.metadata)
+
+
+def own_class_probability(run: IndexRun, table: object, labels: tuple[str, ...]) -> np.ndarray:
+    t = table  # type: ignore[assignment]
+    cut = np.asarray(run.framework.cutoffs(run.region_level))
+    own = np.searchsorted(cut, t["score_nominal"].to_numpy(), side="right")
+    probs = t[[f"prob_{lab}" for lab in labels]].to_numpy()
+    return probs[np.arange(len(t)), own]
+
+
+# --------------------------------------------------------------------------- the defaults
+
+
+def test_default_spec_varies_data_weights_and_imputation_on_one_scale() -> None:
+    spec = UncertaintySpec()
+    assert spec.data_noise.model == "poisson" and spec.data_noise.draws == 50
+    assert spec.weight_noise == {1: 0.25, 2: 0.25, 3: 0.25}
+    assert spec.normalize_alternatives == [] and spec.aggregate_alternatives == []
+    assert [a["method"] for a in spec.impute_alternatives] == ["none", "median"]
+    assert spec.other_scale_classes == "exclude"
+
+
+def test_synthetic_regency_sample_intervals_are_narrow_and_far_regions_keep_their_class(
+    regency: IndexRun,
+) -> None:
+    """The issue's expectation on the synthetic kab/kota sample with the defaults: the median
+    p05–p95 score interval is well under 10 points, and regions at least 10 points from every
+    cut-off are not given material probabilities of another class."""
+    res = run_uncertainty(regency, UncertaintySpec(n_runs=1000))
+    t = res.table
+    width = (t["score_p95"] - t["score_p05"]).to_numpy()
+    assert np.median(width) < 8.0
+    cut = np.asarray(regency.framework.cutoffs("regency"))
+    score = t["score_nominal"].to_numpy()
+    far = np.abs(score[:, None] - cut[None, :]).min(axis=1) >= 10.0
+    assert far.sum() > 100
+    p_own = own_class_probability(regency, t, res.class_labels)
+    assert p_own[far].min() >= 0.95
+    # probabilities are not a count of a 2x2 method grid: they take many values
+    assert len(np.unique(np.round(p_own, 3))) > 20
+    assert res.inputs == ("weights_L1", "weights_L2", "weights_L3", "impute", "data")
+
+
+def test_far_under_every_input_keeps_its_class(ikp2024: Framework) -> None:
+    """Regions built to sit far from every cut-off whatever the weights, imputation and count
+    noise (a region with many incidents everywhere, a quiet one, ...) keep their class with
+    probability >= 0.95."""
+    rng = np.random.default_rng(3)
+    k = len(ikp2024.indicators)
+    values = rng.poisson(4.0, size=(60, k)).astype(np.float64)
+    values[0] = 60.0  # far above the top cut-off on every indicator
+    values[1] = 0.0  # nothing happened: far below the lowest cut-off
+    values[2:6, : k // 2] = np.nan  # missing halves, so imputation matters elsewhere
+    raw = Dataset(tuple(f"R{i:02d}" for i in range(60)), ikp2024.indicators, values)
+    run = compute(ikp2024, raw, "regency")
+    res = run_uncertainty(run, UncertaintySpec(n_runs=600, seed=4))
+    t = res.table.set_index("region_code")
+    assert t.loc["R00", "score_p05"] > 49.33 + 10 and t.loc["R01", "score_p95"] < 13.47 - 10
+    assert t.loc["R00", "prob_tinggi"] >= 0.95
+    assert t.loc["R01", "prob_rendah"] >= 0.95
+
+
+# --------------------------------------------------------------------------- data noise
+
+
+def test_data_noise_widens_intervals_most_where_counts_are_small(ikp2024: Framework) -> None:
+    """Poisson noise has a relative size of 1/sqrt(count): the same pattern of incidents at
+    a hundredfold scale has much narrower relative score intervals."""
+    rng = np.random.default_rng(12)
+    k = len(ikp2024.indicators)
+    small = rng.poisson(rng.gamma(1.5, 1.0, size=(80, 1)) * 2.0, size=(80, k)).astype(float)
+    regions = tuple(f"R{i:02d}" for i in range(80))
+    spec = UncertaintySpec(n_runs=400, **{**NOTHING, "data_noise": {"model": "poisson"}})
+    widths = {}
+    for name, values in (("small", small), ("large", small * 100.0)):
+        run = compute(ikp2024, Dataset(regions, ikp2024.indicators, values), "regency")
+        t = run_uncertainty(run, spec).table
+        widths[name] = float(np.median(t["score_p95"] - t["score_p05"]))
+    assert widths["small"] > 3.0 * widths["large"] > 0.0
+    # without noise nothing varies
+    run = compute(ikp2024, Dataset(regions, ikp2024.indicators, small), "regency")
+    t = run_uncertainty(run, UncertaintySpec(n_runs=50, **NOTHING)).table
+    assert (t["score_p95"] - t["score_p05"]).abs().max() < 1e-9
+
+
+def test_negative_binomial_is_noisier_than_poisson(regency: IndexRun) -> None:
+    def width(noise: dict[str, object]) -> float:
+        spec = UncertaintySpec(n_runs=400, **{**NOTHING, "data_noise": noise})
+        t = run_uncertainty(regency, spec).table
+        return float(np.median(t["score_p95"] - t["score_p05"]))
+
+    assert width({"model": "negbin", "dispersion": 1.0}) > width({"model": "poisson"}) > 0.0
+
+
+def test_resampled_counts_have_poisson_moments_and_keep_zeros_and_gaps() -> None:
+    values = np.array([[0.0, 4.0, np.nan, 0.5], [10.0, 100.0, 3.0, 0.2]])
+    counted = np.array([True, True, True, False])
+    rng = np.random.default_rng(0)
+    many = resample_values(np.broadcast_to(values, (20000, 2, 4)), counted, DataNoise(), 1.0, rng)
+    assert (many[:, 0, 0] == 0).all()  # an observed zero stays zero
+    assert np.isnan(many[:, 0, 2]).all()  # a missing cell stays missing
+    np.testing.assert_array_equal(many[:, :, 3], np.broadcast_to(values[:, 3], (20000, 2)))
+    for r, c in ((0, 1), (1, 0), (1, 1)):
+        mean, var = many[:, r, c].mean(), many[:, r, c].var()
+        assert mean == pytest.approx(values[r, c], rel=0.03)
+        assert var == pytest.approx(values[r, c], rel=0.06)  # Poisson: variance = mean
+        assert np.allclose(many[:, r, c], np.round(many[:, r, c]))
+    scaled = resample_values(
+        np.broadcast_to(values, (20000, 2, 4)), counted, DataNoise(scale=3.0), 3.0, rng
+    )
+    assert scaled[:, 1, 1].var() == pytest.approx(300.0, rel=0.06)  # quasi-Poisson: s * v
+    nb = resample_values(
+        np.broadcast_to(values, (20000, 2, 4)),
+        counted,
+        DataNoise(model="negbin", dispersion=2.0),
+        1.0,
+        rng,
+    )
+    # negative binomial: variance = v (1 + v / k)
+    assert nb[:, 1, 0].var() == pytest.approx(10.0 * (1 + 10.0 / 2.0), rel=0.08)
+
+
+def test_only_count_indicators_are_resampled(ikp2024: Framework) -> None:
+    mask = count_columns_mask(ikp2024, ikp2024.indicators)
+    assert mask.all()  # every IKP 2024 indicator counts incidents
+    assert not count_columns_mask(ikp2024, ("not-a-code",)).any()
+
+
+def test_data_noise_spec_is_validated() -> None:
+    with pytest.raises(ValueError):
+        UncertaintySpec(data_noise={"model": "gaussian"})
+    with pytest.raises(ValueError):
+        UncertaintySpec(data_noise={"draws": 0})
+    with pytest.raises(ValueError):
+        UncertaintySpec(data_noise={"dispersion": -1})
+
+
+# --------------------------------------------------------------------------- other scales
+
+
+def test_percentile_rank_alternative_varies_ranks_but_not_classes(regency: IndexRun) -> None:
+    both = [{"method": "minmax"}, {"method": "prank", "times": 100.0}]
+    spec = UncertaintySpec(n_runs=400, seed=5, **{**NOTHING, "normalize_alternatives": both})
+    res = run_uncertainty(regency, spec)
+    t = res.table
+    # about half the replications are percentile ranks: they move ranks ...
+    assert 150 < res.classified_runs < 250
+    assert (t["rank_width"] > 0).mean() > 0.5
+    # ... but neither classes nor score intervals, which come from the min-max replications
+    p_own = own_class_probability(regency, t, res.class_labels)
+    np.testing.assert_allclose(p_own, 1.0)
+    np.testing.assert_allclose(t["score_p05"], t["score_nominal"], atol=1e-9)
+    np.testing.assert_allclose(t["score_p95"], t["score_nominal"], atol=1e-9)
+
+
+def test_quantile_mapped_cutoffs_keep_the_class_shares(regency: IndexRun) -> None:
+    """With ``other_scale_classes = "quantile"`` a percentile-rank replication is classified
+    with each cut-off moved to the quantile it holds among the nominal scores, so the share of
+    regions per class matches the nominal shares."""
+    spec = UncertaintySpec(
+        n_runs=40,
+        **{
+            **NOTHING,
+            "normalize_alternatives": [{"method": "prank", "times": 100.0}],
+            "other_scale_classes": "quantile",
+        },
+    )
+    res = run_uncertainty(regency, spec)
+    assert res.classified_runs == 40
+    t = res.table
+    expected = (
+        np.bincount(
+            np.searchsorted(regency.framework.cutoffs("regency"), t["score_nominal"], "right"),
+            minlength=3,
+        )
+        / len(t)
+    )
+    shares = t[[f"prob_{lab}" for lab in res.class_labels]].mean().to_numpy()
+    np.testing.assert_allclose(shares, expected, atol=3 / len(t))
+    # excluded by default: the same spec without the mapping classifies nothing
+    spec_ex = spec.model_copy(update={"other_scale_classes": "exclude"})
+    res_ex = run_uncertainty(regency, spec_ex)
+    assert res_ex.classified_runs == 0
+    assert res_ex.table["prob_tinggi"].isna().all()
+
+
+def test_aggregation_alternatives_are_other_scale_unless_declared(regency: IndexRun) -> None:
+    alts = [{"method": "arithmetic"}, {"method": "generalised", "p": 0.5}]
+    spec = UncertaintySpec(n_runs=300, seed=2, **{**NOTHING, "aggregate_alternatives": alts})
+    res = run_uncertainty(regency, spec)
+    assert 100 < res.classified_runs < 200
+    declared = [{"method": "arithmetic"}, {"method": "generalised", "p": 0.5, "scale": "same"}]
+    spec2 = spec.model_copy(update={"aggregate_alternatives": declared})
+    res2 = run_uncertainty(regency, spec2)
+    assert res2.classified_runs == 300
+    width = res2.table["score_p95"] - res2.table["score_p05"]
+    assert width.median() > 0
+    with pytest.raises(ValueError, match="scale must be"):
+        bad = [{"method": "arithmetic", "scale": "maybe"}]
+        run_uncertainty(regency, spec.model_copy(update={"aggregate_alternatives": bad}))
+
+
+def test_input_labels_are_bilingual(regency: IndexRun) -> None:
+    res = run_uncertainty(regency, UncertaintySpec(n_runs=20))
+    labels = {x["input"]: x for x in res.input_labels}
+    assert labels["data"]["label_en"].startswith("incident counts (Poisson, 50")
+    assert labels["data"]["label_id"].startswith("jumlah kejadian (Poisson, 50")
+    d = res.to_dict()
+    assert d["classified_runs"] == 20 and d["spec"]["data_noise"]["model"] == "poisson"
