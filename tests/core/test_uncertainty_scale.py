@@ -198,13 +198,10 @@ def test_quantile_mapped_cutoffs_keep_the_class_shares(regency: IndexRun) -> Non
     res = run_uncertainty(regency, spec)
     assert res.classified_runs == 40
     t = res.table
-    expected = (
-        np.bincount(
-            np.searchsorted(regency.framework.cutoffs("regency"), t["score_nominal"], "right"),
-            minlength=3,
-        )
-        / len(t)
-    )
+    expected = np.bincount(
+        np.searchsorted(regency.framework.cutoffs("regency"), t["score_nominal"], "right"),
+        minlength=3,
+    ) / len(t)
     shares = t[[f"prob_{lab}" for lab in res.class_labels]].mean().to_numpy()
     np.testing.assert_allclose(shares, expected, atol=3 / len(t))
     # excluded by default: the same spec without the mapping classifies nothing
