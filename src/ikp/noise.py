@@ -27,12 +27,13 @@ estimated as zero has no sampling noise in this model): documented in
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from ikp._types import FloatArray
+from ikp._types import BoolArray, FloatArray, IntArray
 
 if TYPE_CHECKING:
     from ikp.framework import Framework
@@ -57,7 +58,7 @@ class DataNoise(BaseModel):
         return self.model != "none"
 
 
-def count_columns_mask(framework: Framework, columns: tuple[str, ...]) -> np.ndarray:
+def count_columns_mask(framework: Framework, columns: tuple[str, ...]) -> BoolArray:
     """True for the columns whose indicator counts incidents."""
     return np.array(
         [c in framework.nodes and framework.nodes[c].input_type == "count" for c in columns],
@@ -65,35 +66,73 @@ def count_columns_mask(framework: Framework, columns: tuple[str, ...]) -> np.nda
     )
 
 
-def resample_values(
-    values: FloatArray,
-    counted: np.ndarray,
-    noise: DataNoise,
-    scale: float,
-    rng: np.random.Generator,
-) -> FloatArray:
-    """A resampled copy of ``values`` (regions × indicators, or draws × regions × indicators
-    for several copies at once); only ``counted`` columns (the last axis) vary, missing cells
-    stay missing, zero and negative values are left as they are."""
-    out = np.array(values, dtype=np.float64, copy=True)
-    if not noise.active or not counted.any():
+#: Poisson means up to this value are drawn by table inversion; larger ones by numpy
+TABLE_MAX_MEAN = 1000.0
+
+
+class CountSampler:
+    """Draws resampled counts for the cells of a matrix of weighted counts.
+
+    ``values`` (regions × indicators) are the observed weighted counts; the cells that vary are
+    those of ``counted`` columns that are observed and greater than zero (see the module
+    docstring). :meth:`draw` returns, for every such cell, a whole number ``k`` with the
+    resampled value ``scale · k``. Poisson draws use inversion of the cumulative distribution,
+    tabulated once per distinct mean (counts repeat a lot: one uniform number and one binary
+    search per cell and draw); the negative binomial draws a gamma rate, then a Poisson count."""
+
+    def __init__(self, values: FloatArray, counted: BoolArray, noise: DataNoise) -> None:
+        x = np.asarray(values, dtype=np.float64)
+        self.noise = noise
+        self.scale = float(noise.scale)
+        vary = np.isfinite(x) & (x > 0) & np.asarray(counted, dtype=bool)[None, :]
+        self.cells: IntArray = np.flatnonzero(vary)
+        self.columns: IntArray = self.cells % x.shape[1]
+        self.lam: FloatArray = x.reshape(-1)[self.cells] / self.scale
+        self._table: FloatArray | None = None
+        if noise.model == "poisson":
+            self._tabulate()
+
+    def _tabulate(self) -> None:
+        small = self.lam <= TABLE_MAX_MEAN
+        means, group = np.unique(self.lam[small], return_inverse=True)
+        parts: list[FloatArray] = []
+        starts = np.zeros(means.size, dtype=np.int64)
+        pos = 0
+        for g, m in enumerate(means):
+            k = np.arange(int(m + 10.0 * math.sqrt(m) + 20.0) + 1, dtype=np.float64)
+            # log P(k) = k log m - m - log k!; cumulative sums of the probabilities
+            logp = k * math.log(m) - m - np.cumsum(np.log(np.maximum(k, 1.0)))
+            cdf = np.cumsum(np.exp(logp))
+            parts.append(g + np.minimum(cdf, 1.0))
+            starts[g] = pos
+            pos += k.size
+        self._small = small
+        self._group = group.astype(np.int64)
+        self._starts = starts
+        self._lengths = np.diff(np.append(starts, pos))
+        self._table = np.concatenate(parts) if parts else np.empty(0)
+
+    def draw(self, rng: np.random.Generator) -> IntArray:
+        """One resampled whole number per varying cell."""
+        if self.noise.model == "negbin":
+            k = float(self.noise.dispersion)
+            return rng.poisson(rng.gamma(k, self.lam / k)).astype(np.int64)
+        out = np.empty(self.cells.size, dtype=np.int64)
+        if self._table is not None and self._small.any():
+            g = self._group
+            u = rng.random(g.size)
+            pos = np.searchsorted(self._table, g + u, side="left") - self._starts[g]
+            out[self._small] = np.clip(pos, 0, self._lengths[g] - 1)
+        large = ~self._small if self._table is not None else np.ones(out.size, dtype=bool)
+        if large.any():
+            out[large] = rng.poisson(self.lam[large])
         return out
-    block = out[..., counted]
-    ok = np.isfinite(block) & (block > 0)
-    lam = block[ok] / scale
-    if noise.model == "poisson":
-        draw = rng.poisson(lam)
-    else:
-        k = float(noise.dispersion)
-        # gamma–Poisson: rate ~ Gamma(k, lam / k), count ~ Poisson(rate)
-        draw = rng.poisson(rng.gamma(k, lam / k))
-    block[ok] = scale * draw
-    out[..., counted] = block
-    return out
+
+    def resample(self, values: FloatArray, rng: np.random.Generator) -> FloatArray:
+        """A resampled copy of ``values`` (the matrix the sampler was built on)."""
+        out = np.array(values, dtype=np.float64, copy=True)
+        out.reshape(-1)[self.cells] = self.scale * self.draw(rng)
+        return out
 
 
-__all__ = [
-    "DataNoise",
-    "count_columns_mask",
-    "resample_values",
-]
+__all__ = ["TABLE_MAX_MEAN", "CountSampler", "DataNoise", "count_columns_mask"]

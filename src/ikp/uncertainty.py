@@ -55,7 +55,7 @@ from ikp.issues import MethodError
 from ikp.jsonsafe import plain as _plain
 from ikp.jsonsafe import records as _records
 from ikp.methods import classify as cls
-from ikp.noise import DataNoise, count_columns_mask, resample_values
+from ikp.noise import CountSampler, DataNoise, count_columns_mask
 from ikp.steps import STEPS, Step
 
 if TYPE_CHECKING:
@@ -492,8 +492,7 @@ class _Engine:
 
         # ---- precomputed normalised matrices and aggregation specs
         self.matrices = self._matrices()
-        if data_noise.active:
-            self._add_noisy_matrices()
+        self.noisy: _NoisyData | None = _NoisyData(self) if data_noise.active else None
         self.agg_specs = [self._agg_specs(alt) for alt in self.aggregate_alts]
         self.rescale = self._rescale_specs()
         self.classify_method, self.cutoff_rule = self._classification()
@@ -571,43 +570,6 @@ class _Engine:
                     "alternatives must keep the same data layout"
                 )
             yield np.asarray(data.values, dtype=np.float64) * times
-
-    def _add_noisy_matrices(self) -> None:
-        """Data uncertainty on the fitted scale: resample the counts ``draws`` times and map
-        every resampled value through the observed-data treatment and normalisation of each
-        (imputation, normalisation) alternative. That map is monotone per indicator; it is
-        evaluated by interpolating between the observed (raw, normalised) pairs and is held at
-        the scale's ends beyond them, so the cut-offs keep their meaning (the scale is not
-        re-fitted to each noisy sample, whose extremes are biased outwards). Cells missing in
-        the data keep their imputed (or missing) value. ADR 0005."""
-        noise = self.spec.data_noise
-        normalized = self.run.data["normalized"]
-        codes = [normalized.columns[c] for c in self.ind_columns]
-        raw = self.run.data["raw"].select(codes).select_regions(list(normalized.regions))
-        x = np.asarray(raw.values, dtype=np.float64)
-        counted = count_columns_mask(self.fw, tuple(codes))
-        scale = float(noise.scale)
-        rng = np.random.default_rng([int(self.spec.seed), 104_729])
-        # (D, n, k): every draw at once
-        draws = resample_values(
-            np.broadcast_to(x, (noise.draws, *x.shape)), counted, noise, scale, rng
-        )
-        observed = np.isfinite(x)
-        cols = np.flatnonzero(counted)
-        for (_, i, j), base in list(self.matrices.items()):
-            mapped = np.empty((noise.draws, *base.shape), dtype=np.float64)
-            mapped[:] = base
-            for col in cols:
-                ok = observed[:, col] & np.isfinite(base[:, col])
-                if not ok.any():
-                    continue
-                order = np.argsort(x[ok, col], kind="stable")
-                rows = observed[:, col]
-                mapped[:, rows, col] = np.interp(
-                    draws[:, rows, col], x[ok, col][order], base[ok, col][order]
-                )
-            for d in range(noise.draws):
-                self.matrices[(d, i, j)] = mapped[d]
 
     def _same_scale(self, step: str, alt: dict[str, Any] | None) -> bool:
         """Whether scores under the ``step`` (normalize or aggregate) alternative ``alt`` live
@@ -747,12 +709,41 @@ class _Engine:
         summarise: BoolArray | None,
         keep_ranks: bool,
     ) -> _Accumulator:
+        """Groups of replications that share a data draw and method set are aggregated to
+        level 2 with matrix products; their level-2 values are pooled per aggregation method
+        until a chunk is full, and the levels above, ranks and classes are computed per pooled
+        chunk (few large operations instead of many small ones)."""
         n_eval = u.shape[0]
         acc = _Accumulator(self, n_eval, summarise, keep_ranks, same_scale)
         order = np.argsort(combo, kind="stable")
         bounds = np.flatnonzero(np.diff(combo[order])) + 1
+        chunk = self._chunk_rows()
+        k2 = len(self.levels[2].codes)
+        # per aggregation method: a level-2 buffer (nodes, regions, chunk), its rows, fill
+        pending: dict[int, tuple[FloatArray, IntArray, int]] = {}
+        # the first data draw's blocks per (imputation, normalisation, aggregation): later
+        # draws have the same missing cells and reuse their masks
+        base_blocks: dict[tuple[int, int, int], list[_Block | None]] = {}
         done = 0
-        chunk = int(self.spec.chunk_size)
+
+        def flush(ai: int) -> None:
+            nonlocal done
+            if ai not in pending:
+                return
+            buf, rows_buf, filled = pending.pop(ai)
+            rows = rows_buf[:filled]
+            level2 = buf[:, :, :filled]
+            try:
+                values = self._upper_levels(
+                    level2, self._factors(u[rows]), self.agg_specs[ai], rows.size
+                )
+            except MethodError as exc:
+                raise ValueError(f"aggregate alternative {self.aggregate_alts[ai]}: {exc}") from exc
+            acc.add(rows, values)
+            done += rows.size
+            if progress is not None:
+                progress(done, n_eval)
+
         for group in np.split(order, bounds):
             if group.size == 0:
                 continue
@@ -762,34 +753,65 @@ class _Engine:
             di, ii = divmod(c, self._radix("impute"))
             specs = self.agg_specs[ai]
             try:
-                blocks = self._level2_blocks(self.matrices[(di, ii, nj)], specs)
-                for start in range(0, group.size, chunk):
-                    rows = group[start : start + chunk]
-                    factors = self._factors(u[rows])
-                    values = self._aggregate_chunk(blocks, factors, specs, rows.size)
-                    acc.add(rows, values)
-                    done += rows.size
-                    if progress is not None:
-                        progress(done, n_eval)
+                matrix = (
+                    self.noisy.matrix(di, ii, nj)
+                    if self.noisy is not None
+                    else self.matrices[(0, ii, nj)]
+                )
+                blocks = self._level2_blocks(matrix, specs, like=base_blocks.get((ii, nj, ai)))
+                base_blocks.setdefault((ii, nj, ai), blocks)
+                start = 0
+                while start < group.size:
+                    if ai not in pending:
+                        pending[ai] = (
+                            np.empty((k2, self.n, chunk)),
+                            np.empty(chunk, dtype=np.int64),
+                            0,
+                        )
+                    buf, rows_buf, filled = pending[ai]
+                    rows = group[start : start + chunk - filled]
+                    at = slice(filled, filled + rows.size)
+                    w = self._level_weights(1, self._factors(u[rows]), rows.size)
+                    for j, block in enumerate(blocks):
+                        sl = self.levels[2].child_slices[j]
+                        buf[j, :, at] = np.nan if block is None else block.aggregate(w[sl])
+                    rows_buf[at] = rows
+                    pending[ai] = (buf, rows_buf, filled + rows.size)
+                    start += rows.size
+                    if filled + rows.size >= chunk:
+                        flush(ai)
             except MethodError as exc:
                 raise ValueError(
                     f"aggregate alternative {self.aggregate_alts[ai]} with normalize "
                     f"alternative {self.normalize_alts[nj]} and impute alternative "
                     f"{self.impute_alts[ii]}: {exc}"
                 ) from exc
+        for ai in list(pending):
+            flush(ai)
         return acc
 
-    def _level2_blocks(self, x: FloatArray, specs: dict[str, _AggSpec]) -> list[_Block | None]:
+    def _chunk_rows(self) -> int:
+        """Replications per chunk: ``spec.chunk_size``, fewer when the level-2 values of a
+        chunk (level-2 nodes × regions × replications) would pass 48 MB."""
+        per_row = max(len(self.levels[2].codes), 1) * max(self.n, 1) * 8
+        return int(max(16, min(self.spec.chunk_size, (48 * 2**20) // per_row)))
+
+    def _level2_blocks(
+        self,
+        x: FloatArray,
+        specs: dict[str, _AggSpec],
+        like: list[_Block | None] | None = None,
+    ) -> list[_Block | None]:
         """Per level-2 node: its children's columns transformed for the node's aggregation
         method (missing cells 0), the present mask (None when complete) and the regions whose
         coverage makes the node missing. Computed once per (data variant, method set)."""
         lv = self.levels[2]
         out: list[_Block | None] = []
-        for parent, sl in zip(lv.parents, lv.child_slices, strict=True):
+        for j, (parent, sl) in enumerate(zip(lv.parents, lv.child_slices, strict=True)):
             if sl.stop == sl.start:
                 out.append(None)
                 continue
-            out.append(_prepare_block(x[:, sl], specs[parent]))
+            out.append(_prepare_block(x[:, sl], specs[parent], like[j] if like else None))
         return out
 
     def _factors(self, u: FloatArray) -> dict[int, FloatArray]:
@@ -800,43 +822,113 @@ class _Engine:
                 out[inp.level] = 1.0 - inp.noise + 2.0 * inp.noise * u[:, inp.columns]
         return out
 
-    def _aggregate_chunk(
+    def _level_weights(self, lvl: int, factors: dict[int, FloatArray], r: int) -> FloatArray:
+        """Weights of the nodes at level ``lvl`` for ``r`` replications, (k_level, r)."""
+        lower = self.levels[lvl]
+        noise = factors.get(lvl)
+        if noise is not None:
+            return np.asarray(lower.base_weights[:, None] * noise.T, dtype=np.float64)
+        return np.broadcast_to(lower.base_weights[:, None], (len(lower.codes), r))
+
+    def _upper_levels(
         self,
-        blocks: list[_Block | None],
+        level2: FloatArray,
         factors: dict[int, FloatArray],
         specs: dict[str, _AggSpec],
         r: int,
     ) -> dict[str, FloatArray]:
-        """Aggregate one chunk of ``r`` replications; returns node → (n_regions, r) for the
-        targets. Intermediate levels are stacked as (nodes, regions, replications)."""
-        fw = self.fw
-        n = self.n
+        """From level-2 values (nodes, regions, r) aggregate the levels above; returns node →
+        (n_regions, r) for the targets."""
         out: dict[str, FloatArray] = {}
-        below = np.empty((0, n, r))
-        for lvl in range(2, fw.n_levels + 1):
+        below = level2
+        for j, code in enumerate(self.levels[2].codes):
+            if code in self.target_set:
+                out[code] = below[j]
+        for lvl in range(3, self.fw.n_levels + 1):
             lv = self.levels[lvl]
-            lower = self.levels[lvl - 1]
-            noise = factors.get(lvl - 1)
-            w = (
-                lower.base_weights[:, None] * noise.T
-                if noise is not None
-                else np.broadcast_to(lower.base_weights[:, None], (len(lower.codes), r))
-            )
-            current = np.empty((len(lv.codes), n, r))
+            w = self._level_weights(lvl - 1, factors, r)
+            current = np.empty((len(lv.codes), self.n, r))
             for j, (parent, sl) in enumerate(zip(lv.parents, lv.child_slices, strict=True)):
                 if sl.stop == sl.start:
                     current[j] = np.nan
-                elif lvl == 2:
-                    # the indicator matrix is shared by the whole chunk: matrix products
-                    block = blocks[j]
-                    assert block is not None
-                    current[j] = block.aggregate(w[sl])
                 else:
                     current[j] = aggregate_stacked(below[sl], w[sl], specs[parent])
             for j, code in enumerate(lv.codes):
                 if code in self.target_set:
                     out[code] = current[j]
             below = current
+        return out
+
+
+class _NoisyData:
+    """Data uncertainty on the fitted scale (ADR 0005). The counts are resampled
+    (:class:`ikp.noise.CountSampler`) and every resampled value is mapped through the
+    observed-data treatment and normalisation of each (imputation, normalisation) alternative.
+    That map is monotone per indicator; it is evaluated by interpolating between the observed
+    (raw, normalised) pairs and held at the scale's ends beyond them, so the cut-offs keep their
+    meaning (the scale is not re-fitted to each noisy sample, whose extremes are biased
+    outwards). Cells missing in the data keep their imputed (or missing) value.
+
+    Nothing of size draws × regions × indicators is kept: a draw's matrix is built when its
+    group of replications is evaluated (groups are ordered by draw, and the last draw's counts
+    are cached), from a lookup table per alternative: resampled count ``k`` of a cell in
+    column ``c`` → normalised value ``table[offset_c + min(k, K_c)]``."""
+
+    def __init__(self, engine: _Engine) -> None:
+        self.engine = engine
+        spec = engine.spec
+        self.seed = int(spec.seed)
+        noise = spec.data_noise
+        normalized = engine.run.data["normalized"]
+        codes = tuple(normalized.columns[c] for c in engine.ind_columns)
+        raw = engine.run.data["raw"].select(codes).select_regions(list(normalized.regions))
+        x = np.asarray(raw.values, dtype=np.float64)
+        counted = count_columns_mask(engine.fw, codes)
+        scale = float(noise.scale)
+        self.sampler = CountSampler(x, counted, noise)
+        k = x.shape[1]
+        # per (imputation, normalisation): flat lookup table and per-column offsets/limits
+        self.tables: dict[tuple[int, int], tuple[FloatArray, IntArray, IntArray, BoolArray]] = {}
+        observed = np.isfinite(x)
+        for (_, i, j), base in engine.matrices.items():
+            parts: list[FloatArray] = []
+            offsets = np.zeros(k, dtype=np.int64)
+            limits = np.zeros(k, dtype=np.int64)
+            usable = np.zeros(k, dtype=bool)
+            pos = 0
+            for c in range(k):
+                ok = observed[:, c] & np.isfinite(base[:, c])
+                if not counted[c] or not ok.any():
+                    continue
+                xs, first = np.unique(x[ok, c], return_index=True)
+                ys = base[ok, c][first]
+                top = int(math.ceil(float(xs[-1]) / scale)) + 1
+                parts.append(np.interp(scale * np.arange(top + 1, dtype=np.float64), xs, ys))
+                offsets[c], limits[c], usable[c] = pos, top, True
+                pos += top + 1
+            table = np.concatenate(parts) if parts else np.empty(0)
+            self.tables[(i, j)] = (table, offsets, limits, usable)
+        cols = self.sampler.columns
+        self.cells = self.sampler.cells
+        self._last: tuple[int, IntArray] | None = None
+        self._cols = cols
+
+    def counts(self, d: int) -> IntArray:
+        """The resampled counts of draw ``d`` (its own seeded stream: order-independent)."""
+        if self._last is None or self._last[0] != d:
+            rng = np.random.default_rng([self.seed, 104_729, d])
+            self._last = (d, self.sampler.draw(rng))
+        return self._last[1]
+
+    def matrix(self, d: int, i: int, j: int) -> FloatArray:
+        base = self.engine.matrices[(0, i, j)]
+        table, offsets, limits, usable = self.tables[(i, j)]
+        k = self.counts(d)
+        cols = self._cols
+        use = usable[cols]
+        out = np.array(base, copy=True)
+        idx = offsets[cols[use]] + np.minimum(k[use], limits[cols[use]])
+        out.reshape(-1)[self.cells[use]] = table[idx]
         return out
 
 
@@ -920,8 +1012,18 @@ def _check_weight_sets(w: FloatArray) -> None:
         raise MethodError("weights must be finite numbers >= 0")
 
 
-def _prepare_block(x: FloatArray, spec: _AggSpec) -> _Block:
+def _prepare_block(x: FloatArray, spec: _AggSpec, like: _Block | None = None) -> _Block:
+    """A level-2 block of ``x``; ``like``: a block of a matrix with the same missing cells
+    (another data draw), whose masks are reused."""
     method, p = _resolve_method(spec)
+    if like is not None and method == "arithmetic":
+        present_mask = like.present
+        transformed = (
+            np.ascontiguousarray(x)
+            if present_mask is None
+            else np.where(present_mask > 0, x, 0.0)  # missing cells 0
+        )
+        return replace(like, transformed=transformed)
     present = ~np.isnan(x)
     _check_domain(method, p, x, present)
     complete = bool(present.all())

@@ -10,7 +10,7 @@ import pytest
 
 from ikp.dataset import Dataset
 from ikp.framework import Framework
-from ikp.noise import DataNoise, count_columns_mask, resample_values
+from ikp.noise import CountSampler, DataNoise, count_columns_mask
 from ikp.run import IndexRun, compute
 from ikp.sample import generate
 from ikp.uncertainty import UncertaintySpec, run_uncertainty
@@ -122,31 +122,33 @@ def test_negative_binomial_is_noisier_than_poisson(regency: IndexRun) -> None:
     assert width({"model": "negbin", "dispersion": 1.0}) > width({"model": "poisson"}) > 0.0
 
 
-def test_resampled_counts_have_poisson_moments_and_keep_zeros_and_gaps() -> None:
-    values = np.array([[0.0, 4.0, np.nan, 0.5], [10.0, 100.0, 3.0, 0.2]])
-    counted = np.array([True, True, True, False])
-    rng = np.random.default_rng(0)
-    many = resample_values(np.broadcast_to(values, (20000, 2, 4)), counted, DataNoise(), 1.0, rng)
-    assert (many[:, 0, 0] == 0).all()  # an observed zero stays zero
-    assert np.isnan(many[:, 0, 2]).all()  # a missing cell stays missing
-    np.testing.assert_array_equal(many[:, :, 3], np.broadcast_to(values[:, 3], (20000, 2)))
-    for r, c in ((0, 1), (1, 0), (1, 1)):
-        mean, var = many[:, r, c].mean(), many[:, r, c].var()
-        assert mean == pytest.approx(values[r, c], rel=0.03)
-        assert var == pytest.approx(values[r, c], rel=0.06)  # Poisson: variance = mean
-        assert np.allclose(many[:, r, c], np.round(many[:, r, c]))
-    scaled = resample_values(
-        np.broadcast_to(values, (20000, 2, 4)), counted, DataNoise(scale=3.0), 3.0, rng
-    )
+def test_resampled_counts_have_the_models_moments_and_keep_zeros_and_gaps() -> None:
+    values = np.array([[0.0, 4.0, np.nan, 0.5, 2500.0], [10.0, 100.0, 3.0, 0.2, 0.7]])
+    counted = np.array([True, True, True, False, True])
+
+    def many(noise: DataNoise, n: int = 20000) -> np.ndarray:
+        sampler = CountSampler(values, counted, noise)
+        rng = np.random.default_rng(0)
+        return np.stack([sampler.resample(values, rng) for _ in range(n)])
+
+    pois = many(DataNoise())
+    assert (pois[:, 0, 0] == 0).all()  # an observed zero stays zero
+    assert np.isnan(pois[:, 0, 2]).all()  # a missing cell stays missing
+    np.testing.assert_array_equal(pois[:, :, 3], np.broadcast_to(values[:, 3], (20000, 2)))
+    # Poisson: mean = variance = the observed count (table inversion for small means, numpy
+    # above TABLE_MAX_MEAN), whole numbers; 0.7 is a mean like any other
+    for r, c in ((0, 1), (1, 0), (1, 1), (0, 4), (1, 4)):
+        assert pois[:, r, c].mean() == pytest.approx(values[r, c], rel=0.03)
+        assert pois[:, r, c].var() == pytest.approx(values[r, c], rel=0.06)
+        assert np.allclose(pois[:, r, c], np.round(pois[:, r, c]))
+    # P(X = 0) for a Poisson mean of 4 is exp(-4)
+    assert (pois[:, 0, 1] == 0).mean() == pytest.approx(np.exp(-4.0), abs=0.004)
+    scaled = many(DataNoise(scale=3.0))
+    assert scaled[:, 1, 1].mean() == pytest.approx(100.0, rel=0.03)
     assert scaled[:, 1, 1].var() == pytest.approx(300.0, rel=0.06)  # quasi-Poisson: s * v
-    nb = resample_values(
-        np.broadcast_to(values, (20000, 2, 4)),
-        counted,
-        DataNoise(model="negbin", dispersion=2.0),
-        1.0,
-        rng,
-    )
+    nb = many(DataNoise(model="negbin", dispersion=2.0))
     # negative binomial: variance = v (1 + v / k)
+    assert nb[:, 1, 0].mean() == pytest.approx(10.0, rel=0.03)
     assert nb[:, 1, 0].var() == pytest.approx(10.0 * (1 + 10.0 / 2.0), rel=0.08)
 
 
@@ -234,3 +236,31 @@ def test_input_labels_are_bilingual(regency: IndexRun) -> None:
     assert labels["data"]["label_id"].startswith("jumlah kejadian (Poisson, 50")
     d = res.to_dict()
     assert d["classified_runs"] == 20 and d["spec"]["data_noise"]["model"] == "poisson"
+
+
+def test_noisy_values_are_placed_on_the_nominal_min_max_scale(ikp2024: Framework) -> None:
+    """Without treatment, min-max with the nominal bounds is linear: a resampled count v* maps
+    to (v* - min) / (max - min) · 100, held at 0 and 100 beyond the observed range (the
+    documented definition, not the engine's interpolation)."""
+    from ikp.uncertainty import _Engine
+
+    rng = np.random.default_rng(5)
+    k = len(ikp2024.indicators)
+    values = rng.poisson(3.0, size=(50, k)).astype(np.float64)
+    values[3, 4] = np.nan
+    raw = Dataset(tuple(f"R{i:02d}" for i in range(50)), ikp2024.indicators, values)
+    run = compute(ikp2024, raw, "regency").with_params("treat", method="none")
+    spec = UncertaintySpec(n_runs=10, **{**NOTHING, "data_noise": {"model": "poisson"}})
+    engine = _Engine(run, spec)
+    assert engine.noisy is not None
+    noisy = engine.noisy.matrix(7, 0, 0)
+    counts = engine.noisy.counts(7)
+    resampled = values.copy()
+    resampled.reshape(-1)[engine.noisy.cells] = counts
+    order = [ikp2024.indicators.index(c) for c in engine.levels[1].codes]
+    lo = np.nanmin(values, axis=0)[order]
+    hi = np.nanmax(values, axis=0)[order]
+    expected = np.clip((resampled[:, order] - lo) / (hi - lo) * 100.0, 0.0, 100.0)
+    np.testing.assert_allclose(noisy, expected, atol=1e-9)
+    assert np.isnan(noisy[3, order.index(4)])
+    assert not np.allclose(noisy, engine.matrices[(0, 0, 0)], equal_nan=True)
