@@ -527,6 +527,13 @@ def uncertainty(
         bool,
         typer.Option("--sensitivity", help="Juga indeks sensitivitas. / Also sensitivity indices."),
     ] = False,
+    noise: Annotated[
+        str,
+        typer.Option(
+            "--noise",
+            help="Model galat jumlah kejadian: poisson, negbin, none. / Count noise model.",
+        ),
+    ] = "poisson",
     sample: Annotated[
         bool, typer.Option("--sample", help="Pakai data SINTETIS. / Use synthetic data.")
     ] = False,
@@ -549,11 +556,15 @@ def uncertainty(
     )
     _synthetic_banner(bool(meta.get("synthetic")))
     run = run_compute(fw, raw, level.value, region_names=names, groups=groups, metadata=meta)
-    spec = UncertaintySpec(n_runs=runs, seed=seed)
+    try:
+        spec = UncertaintySpec(n_runs=runs, seed=seed, data_noise={"model": noise})
+    except ValueError:
+        _fail(f"--noise: pilih / choose poisson, negbin, none (bukan / not {noise!r})")
     started = time.perf_counter()
     with _progress("Monte Carlo", runs) as progress:
         result = run_uncertainty(run, spec, progress=progress)
     err_console.print(f"{runs} runs in {time.perf_counter() - started:.2f} s")
+    _print_uncertainty_sources(result)
     table = result.table.copy()
     table.insert(1, "region_name", [names.get(r, "") for r in table["region_code"]])
     table = table.sort_values("rank_nominal", kind="stable")
@@ -562,12 +573,31 @@ def uncertainty(
         if meta.get("synthetic"):
             table.insert(0, "synthetic", True)
         table.to_csv(out, index=False)
-    _print_frame(table, fmt, title="Ketidakpastian peringkat / rank uncertainty", limit=limit)
+    shown = table
+    if fmt == OutputFormat.table:  # the terminal gets the key columns; csv/json get all
+        keep = ["region_code", "region_name", "rank_nominal", "rank_p05", "rank_p95"]
+        keep += ["score_nominal", "score_p05", "score_p95"]
+        keep += [f"prob_{lab}" for lab in result.class_labels]
+        shown = table[[c for c in keep if c in table.columns]]
+    _print_frame(shown, fmt, title="Ketidakpastian peringkat / rank uncertainty", limit=limit)
     if sensitivity:
         sa = run_sensitivity(run, spec)
         if sa.sensitivity is not None:
             _print_frame(sa.sensitivity, fmt, title="Indeks sensitivitas / sensitivity indices")
     _synthetic_banner(bool(meta.get("synthetic")))
+
+
+def _print_uncertainty_sources(result: Any) -> None:
+    """What varied, how many replications were classified, and the median score interval."""
+    err_console.print("Sumber ketidakpastian / sources of uncertainty varied:")
+    for item in result.input_labels:
+        err_console.print(f"  - {item['label_id']} / {item['label_en']}")
+    t = result.table
+    width = float((t["score_p95"] - t["score_p05"]).median())
+    err_console.print(
+        f"Replikasi terklasifikasi / replications classified: {result.classified_runs} of "
+        f"{result.n_summarised}; median interval skor / score interval p05–p95: {width:.2f}"
+    )
 
 
 @app.command()
