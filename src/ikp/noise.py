@@ -28,6 +28,7 @@ estimated as zero has no sampling noise in this model): documented in
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -52,6 +53,7 @@ class DataNoise(BaseModel):
     draws: int = Field(50, ge=1, le=10_000)
     dispersion: float = Field(10.0, gt=0.0)
     scale: float = Field(1.0, gt=0.0)
+    centre: bool = True
 
     @property
     def active(self) -> bool:
@@ -76,9 +78,11 @@ class CountSampler:
     ``values`` (regions × indicators) are the observed weighted counts; the cells that vary are
     those of ``counted`` columns that are observed and greater than zero (see the module
     docstring). :meth:`draw` returns, for every such cell, a whole number ``k`` with the
-    resampled value ``scale · k``. Poisson draws use inversion of the cumulative distribution,
-    tabulated once per distinct mean (counts repeat a lot: one uniform number and one binary
-    search per cell and draw); the negative binomial draws a gamma rate, then a Poisson count."""
+    resampled value ``scale · k``. The probability mass function of the model is tabulated
+    once per distinct mean (counts repeat a lot), so a draw is one uniform number and one
+    binary search per cell (inversion of the cumulative distribution); means above
+    ``TABLE_MAX_MEAN`` are drawn by numpy (Poisson, or gamma then Poisson).
+    :meth:`expectation` gives the exact expected value of any function of the count."""
 
     def __init__(self, values: FloatArray, counted: BoolArray, noise: DataNoise) -> None:
         x = np.asarray(values, dtype=np.float64)
@@ -88,44 +92,67 @@ class CountSampler:
         self.cells: IntArray = np.flatnonzero(vary)
         self.columns: IntArray = self.cells % x.shape[1]
         self.lam: FloatArray = x.reshape(-1)[self.cells] / self.scale
-        self._table: FloatArray | None = None
-        if noise.model == "poisson":
-            self._tabulate()
+        self.small: BoolArray = self.lam <= TABLE_MAX_MEAN
+        means, group = np.unique(self.lam[self.small], return_inverse=True)
+        self.group: IntArray = group.astype(np.int64)  # per small cell: its mean's table
+        self.pmfs: list[FloatArray] = [self._pmf(float(m)) for m in means]
+        lengths = np.array([q.size for q in self.pmfs], dtype=np.int64)
+        self._lengths = lengths
+        self._starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        # cumulative tables side by side, table g shifted by g so one search serves all
+        self._table = (
+            np.concatenate([g + np.minimum(np.cumsum(q), 1.0) for g, q in enumerate(self.pmfs)])
+            if self.pmfs
+            else np.empty(0)
+        )
 
-    def _tabulate(self) -> None:
-        small = self.lam <= TABLE_MAX_MEAN
-        means, group = np.unique(self.lam[small], return_inverse=True)
-        parts: list[FloatArray] = []
-        starts = np.zeros(means.size, dtype=np.int64)
-        pos = 0
-        for g, m in enumerate(means):
+    def _pmf(self, m: float) -> FloatArray:
+        """P(K = k) for k = 0 … well beyond the mean (the tail left out is below 1e-15)."""
+        if self.noise.model == "negbin":
+            r = float(self.noise.dispersion)
+            sd = math.sqrt(m * (1.0 + m / r))
+            k = np.arange(int(m + 12.0 * sd + 30.0) + 1, dtype=np.float64)
+            # log P(k) = log Γ(k + r) − log Γ(r) − log k! + r log(r/(r+m)) + k log(m/(r+m))
+            rising = np.concatenate([[0.0], np.cumsum(np.log(r + k[:-1]))])
+            logp = (
+                rising - _log_factorial(k) + r * math.log(r / (r + m)) + k * math.log(m / (r + m))
+            )
+        else:
             k = np.arange(int(m + 10.0 * math.sqrt(m) + 20.0) + 1, dtype=np.float64)
-            # log P(k) = k log m - m - log k!; cumulative sums of the probabilities
-            logp = k * math.log(m) - m - np.cumsum(np.log(np.maximum(k, 1.0)))
-            cdf = np.cumsum(np.exp(logp))
-            parts.append(g + np.minimum(cdf, 1.0))
-            starts[g] = pos
-            pos += k.size
-        self._small = small
-        self._group = group.astype(np.int64)
-        self._starts = starts
-        self._lengths = np.diff(np.append(starts, pos))
-        self._table = np.concatenate(parts) if parts else np.empty(0)
+            logp = k * math.log(m) - m - _log_factorial(k)
+        return np.asarray(np.exp(logp), dtype=np.float64)
 
     def draw(self, rng: np.random.Generator) -> IntArray:
         """One resampled whole number per varying cell."""
-        if self.noise.model == "negbin":
-            k = float(self.noise.dispersion)
-            return rng.poisson(rng.gamma(k, self.lam / k)).astype(np.int64)
         out = np.empty(self.cells.size, dtype=np.int64)
-        if self._table is not None and self._small.any():
-            g = self._group
+        if self.group.size:
+            g = self.group
             u = rng.random(g.size)
             pos = np.searchsorted(self._table, g + u, side="left") - self._starts[g]
-            out[self._small] = np.clip(pos, 0, self._lengths[g] - 1)
-        large = ~self._small if self._table is not None else np.ones(out.size, dtype=bool)
+            out[self.small] = np.clip(pos, 0, self._lengths[g] - 1)
+        large = ~self.small
         if large.any():
-            out[large] = rng.poisson(self.lam[large])
+            lam = self.lam[large]
+            if self.noise.model == "negbin":
+                k = float(self.noise.dispersion)
+                lam = rng.gamma(k, lam / k)
+            out[large] = rng.poisson(lam)
+        return out
+
+    def expectation(self, of: Callable[[IntArray, IntArray], FloatArray]) -> FloatArray:
+        """Per varying cell, E[f(K)] under the model, with ``of(cell positions, k)`` giving
+        f for those cells at counts ``k``; cells with a mean above ``TABLE_MAX_MEAN`` get
+        f at their observed count."""
+        out = np.empty(self.cells.size, dtype=np.float64)
+        where = np.flatnonzero(self.small)
+        for g, q in enumerate(self.pmfs):
+            pos = where[self.group == g]
+            k = np.arange(q.size, dtype=np.int64)
+            values = of(np.repeat(pos, q.size), np.tile(k, pos.size)).reshape(pos.size, q.size)
+            out[pos] = values @ q
+        large = np.flatnonzero(~self.small)
+        if large.size:
+            out[large] = of(large, np.rint(self.lam[large]).astype(np.int64))
         return out
 
     def resample(self, values: FloatArray, rng: np.random.Generator) -> FloatArray:
@@ -133,6 +160,11 @@ class CountSampler:
         out = np.array(values, dtype=np.float64, copy=True)
         out.reshape(-1)[self.cells] = self.scale * self.draw(rng)
         return out
+
+
+def _log_factorial(k: FloatArray) -> FloatArray:
+    """log k! for k = 0, 1, 2, … (consecutive whole numbers from 0)."""
+    return np.asarray(np.cumsum(np.log(np.maximum(k, 1.0))), dtype=np.float64)
 
 
 __all__ = ["TABLE_MAX_MEAN", "CountSampler", "DataNoise", "count_columns_mask"]

@@ -912,6 +912,27 @@ class _NoisyData:
         self.cells = self.sampler.cells
         self._last: tuple[int, IntArray] | None = None
         self._cols = cols
+        # centring: per (imputation, normalisation) and varying cell, nominal value minus the
+        # expected normalised value of the resampled count, so the noise has mean zero on
+        # the fitted scale (the skew of the noise is kept)
+        self.shift: dict[tuple[int, int], FloatArray] = {}
+        for (i, j), (table, offsets, limits, usable) in self.tables.items():
+            if not noise.centre:
+                self.shift[(i, j)] = np.zeros(self.cells.size)
+                continue
+            base = engine.matrices[(0, i, j)].reshape(-1)
+
+            def mapped(pos: IntArray, kk: IntArray, t: Any = (table, offsets, limits)) -> Any:
+                tab, off, lim = t
+                c = cols[pos]
+                return tab[np.minimum(off[c] + np.minimum(kk, lim[c]), max(tab.size - 1, 0))]
+
+            shift = np.zeros(self.cells.size)
+            ok = usable[cols]
+            if ok.any():
+                expected = self.sampler.expectation(mapped)
+                shift[ok] = base[self.cells[ok]] - expected[ok]
+            self.shift[(i, j)] = shift
 
     def counts(self, d: int) -> IntArray:
         """The resampled counts of draw ``d`` (its own seeded stream: order-independent)."""
@@ -928,7 +949,7 @@ class _NoisyData:
         use = usable[cols]
         out = np.array(base, copy=True)
         idx = offsets[cols[use]] + np.minimum(k[use], limits[cols[use]])
-        out.reshape(-1)[self.cells[use]] = table[idx]
+        out.reshape(-1)[self.cells[use]] = table[idx] + self.shift[(i, j)][use]
         return out
 
 
