@@ -171,7 +171,10 @@ def test_cronbach_and_pca_tables(run: IndexRun) -> None:
     np.testing.assert_allclose(pca["eigenvalues"], eig, atol=1e-10)
     assert pca["pc1_share"] == pytest.approx(eig[0] / len(kids))
     assert np.linalg.norm(pca["loadings"]) == pytest.approx(1.0)
-    assert res.pca.set_index("node").loc["D1.S2", "loadings"][1] == 0.0  # constant I10 left out
+    # the constant I10 was left out of D1.S2 (normalize.constant: coinr), so of its groups too
+    d1s2 = res.pca.set_index("node").loc["D1.S2"]
+    assert "I10" not in d1s2["children"]
+    assert res.cronbach.set_index("node").loc["D1.S2", "k"] == len(fw.children("D1.S2")) - 1
 
 
 def test_pca_correlation_of_perfectly_correlated_columns() -> None:
