@@ -416,7 +416,8 @@ class Weight(Step):
 class Aggregate(Step):
     """Aggregates level by level up to the index with each node's method and the run's weights.
     A child missing for a region is dropped and the remaining weights rescaled; below
-    ``min_coverage`` (share of children present) the node is missing."""
+    ``min_coverage`` (share of children present) the node is missing. A constant indicator that
+    the normalize step blanked is not a child at all (artefact ``left_out``)."""
 
     key = "aggregate"
     input = "normalized"
