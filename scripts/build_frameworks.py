@@ -89,6 +89,12 @@ def ikp2024() -> dict:
             "level 1/2/3 (rendah/sedang/tinggi) as 1/2/3. Change them under 'incidence_levels'.",
             "The normalisation is not published: the default is min-max to 0-100 per indicator "
             "after COINr-style winsorisation of highly skewed indicators.",
+            "An indicator with the same value in every region (an incident type that happened "
+            "nowhere, or equally everywhere) follows COINr (normalize.constant: coinr): min-max "
+            "is 0/0 on it, so it gets no score and its parent averages the other indicators "
+            "with their weights rescaled. A column without variation cannot tell regions apart, "
+            "and keeping it at 0 with its full weight ('lower') would let 'every region had 5 "
+            "incidents' read as 'no vulnerability' and pull every parent down.",
             "Category cut-offs are Bawaslu's published 2024 values per region level.",
         ],
         "level_names": {
@@ -188,7 +194,7 @@ def tps2024() -> dict:
         "region_levels": ["province", "regency", "district", "village"],
         "defaults": {
             "treat": {"method": "none"},
-            "normalize": {"method": "minmax", "lower": 0.0, "upper": 100.0},
+            "normalize": {"method": "minmax", "lower": 0.0, "upper": 100.0, "constant": "coinr"},
             "aggregate": {"method": "arithmetic", "min_coverage": 0.0},
         },
         "classification": {"method": "quantile", "probs": [1 / 3, 2 / 3]},

@@ -4,14 +4,19 @@
 scores before any rescaling) and returns an :class:`AuditResult` with four tables:
 
 ``correlations``
-    Pearson and Spearman correlation of every node with its parent and with each of its
-    siblings (long format, both directions of a sibling pair), pairwise-complete like
-    ``stats::cor(use = "pairwise.complete.obs")`` in COINr's ``get_corr``; ``n`` is the number
-    of regions where both values are present. Spearman is Pearson on average ranks computed
-    within the complete pairs.
+    Pearson and Spearman correlation of every node with its parent, with every further
+    ancestor (``relation = "ancestor"``, COINr's ``withparent = "family"``; ``ancestors=False``
+    keeps the parent only) and with each of its siblings (long format, both directions of a
+    sibling pair), pairwise-complete like ``stats::cor(use = "pairwise.complete.obs")`` in
+    COINr's ``get_corr``; ``n`` is the number of regions where both values are present, and
+    ``pearson_p``/``spearman_p`` the two-sided p-values of R's ``cor.test`` (see
+    :mod:`ikp.methods.cortest`). With ``pval`` set, a correlation whose p-value exceeds it is
+    blanked (NaN), as COINr's ``get_corr(pval = ...)`` does. Spearman is Pearson on average
+    ranks computed within the complete pairs.
 ``cronbach``
-    Cronbach's alpha of every aggregate over its children, on the regions where all children
-    are present: ``alpha = k/(k-1) · (1 - Σ var_i / var(Σ x_i))``.
+    Cronbach's alpha of every aggregate over its children, COINr's ``get_cronbach``:
+    ``alpha = k/(k-1) · (1 - Σ diag(C) / Σ C)`` with ``C`` the covariance matrix of
+    pairwise-complete observations (R ``cov(use = "pairwise.complete.obs")``).
 ``pca``
     Per aggregate: eigenvalues of the correlation matrix of its children (complete rows,
     like COINr's ``get_PCA`` = ``prcomp(center = TRUE, scale = TRUE)`` after ``na.omit``), the
@@ -19,8 +24,9 @@ scores before any rescaling) and returns an :class:`AuditResult` with four table
 ``flags``
     ``negative`` (correlation with the parent below ``negative_below``), ``weak`` (|r| with the
     parent below ``weak_below``, not already negative), ``redundant`` (a sibling pair with
-    |r| above ``redundant_above``, reported once) and ``constant`` (zero variance), each with
-    an English ``message`` and a Bahasa Indonesia ``message_id``.
+    |r| above ``redundant_above``, reported once) and ``constant`` (zero variance, or an
+    indicator left out of its parent because it was constant, see ``normalize.constant``),
+    each with an English ``message`` and a Bahasa Indonesia ``message_id``.
 
 Everything is vectorised; the whole audit of 514 regions × 77 nodes takes a few milliseconds.
 Formulas and references: docs/methodology/audit.md.
@@ -28,7 +34,7 @@ Formulas and references: docs/methodology/audit.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +44,7 @@ from scipy.stats import rankdata
 
 from ikp._types import BoolArray, FloatArray, IntArray
 from ikp.jsonsafe import records as _records
+from ikp.methods.cortest import pearson_pvalue, spearman_pvalue
 
 if TYPE_CHECKING:
     from ikp.framework import Framework
@@ -45,8 +52,21 @@ if TYPE_CHECKING:
 
 FLAG_KINDS = ("negative", "weak", "redundant", "constant")
 
-CORRELATION_COLUMNS = ("node", "other", "relation", "level", "parent", "pearson", "spearman", "n")
-CRONBACH_COLUMNS = ("node", "level", "k", "n", "alpha")
+CORRELATION_COLUMNS = (
+    "node",
+    "other",
+    "relation",
+    "level",
+    "other_level",
+    "parent",
+    "pearson",
+    "spearman",
+    "n",
+    "pearson_p",
+    "spearman_p",
+)
+RELATIONS = ("parent", "ancestor", "sibling")
+CRONBACH_COLUMNS = ("node", "level", "k", "n", "n_pairs_min", "alpha")
 PCA_COLUMNS = (
     "node",
     "level",
@@ -66,12 +86,15 @@ class AuditThresholds:
     """Flag thresholds. ``negative_below``: a correlation with the parent below it is flagged
     (default 0: any negative correlation); ``weak_below``: |r| with the parent below it;
     ``redundant_above``: |r| between siblings above it; ``constant_tol``: a standard deviation
-    at or below ``constant_tol · max(1, |mean|)`` counts as zero."""
+    at or below ``constant_tol · max(1, |mean|)`` counts as zero; ``pval``: correlations whose
+    two-sided p-value exceeds it are blanked (COINr ``get_corr(pval = ...)``; ``None`` or 0
+    keeps every value)."""
 
     negative_below: float = 0.0
     weak_below: float = 0.2
     redundant_above: float = 0.9
     constant_tol: float = 1e-12
+    pval: float | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +120,7 @@ class AuditResult:
                 "weak_below": self.thresholds.weak_below,
                 "redundant_above": self.thresholds.redundant_above,
                 "constant_tol": self.thresholds.constant_tol,
+                "pval": self.thresholds.pval,
             },
             "correlations": _records(self.correlations),
             "cronbach": _records(self.cronbach),
@@ -115,19 +139,34 @@ def audit(
     weak_below: float = 0.2,
     redundant_above: float = 0.9,
     constant_tol: float = 1e-12,
+    pval: float | None = None,
+    ancestors: bool = True,
     dataset: str = "aggregated",
 ) -> AuditResult:
-    """Audit ``run``: correlations with parent and siblings, Cronbach's alpha, PCA per group
-    and flags. ``dataset`` names the run's dataset to use (default ``aggregated``)."""
+    """Audit ``run``: correlations with parent, ancestors (``ancestors=False``: parent only) and
+    siblings, Cronbach's alpha, PCA per group and flags. ``pval`` blanks correlations that are
+    not significant at that level (COINr's ``get_corr(pval = ...)``). ``dataset`` names the
+    run's dataset to use (default ``aggregated``). Indicators that the normalize step left out
+    because they were constant (``normalize.constant: coinr``) are flagged ``constant``."""
     if dataset not in run.data:
         raise ValueError(
             f"the run has no {dataset!r} dataset (it has {sorted(run.data)}); "
             "apply the aggregate step first"
         )
     data = run.data[dataset]
-    thresholds = AuditThresholds(negative_below, weak_below, redundant_above, constant_tol)
+    thresholds = AuditThresholds(negative_below, weak_below, redundant_above, constant_tol, pval)
+    try:
+        dropped = dict(run.artefact("normalize").get("constant", {}).get("dropped", {}))
+    except KeyError:
+        dropped = {}
     return audit_matrix(
-        run.framework, data.columns, data.values, thresholds=thresholds, dataset=dataset
+        run.framework,
+        data.columns,
+        data.values,
+        thresholds=thresholds,
+        ancestors=ancestors,
+        dropped_constant=dropped,
+        dataset=dataset,
     )
 
 
@@ -137,17 +176,20 @@ def audit_matrix(
     values: FloatArray,
     *,
     thresholds: AuditThresholds | None = None,
+    ancestors: bool = True,
+    dropped_constant: Mapping[str, float | None] | None = None,
     dataset: str = "aggregated",
 ) -> AuditResult:
     """The audit of a regions × nodes matrix whose ``columns`` are framework node codes (nodes
-    absent from ``columns`` are skipped)."""
+    absent from ``columns`` are skipped). ``dropped_constant``: indicator code → its constant
+    raw value, for indicators left out of their parent because they were constant."""
     th = thresholds or AuditThresholds()
     x = np.asarray(values, dtype=np.float64)
     cols = list(columns)
     pos = {c: j for j, c in enumerate(cols)}
     fw = framework
 
-    # ---- node pairs: (node, parent) and ordered sibling pairs
+    # ---- node pairs: (node, parent), (node, further ancestors) and ordered sibling pairs
     a_idx: list[int] = []
     b_idx: list[int] = []
     rel: list[str] = []
@@ -158,6 +200,13 @@ def audit_matrix(
         a_idx.append(pos[code])
         b_idx.append(pos[node.parent])
         rel.append("parent")
+        up = fw.nodes[node.parent].parent
+        while ancestors and up is not None:
+            if up in pos:
+                a_idx.append(pos[code])
+                b_idx.append(pos[up])
+                rel.append("ancestor")
+            up = fw.nodes[up].parent
         for sib in fw.children(node.parent):
             if sib != code and sib in pos:
                 a_idx.append(pos[code])
@@ -166,6 +215,10 @@ def audit_matrix(
     ia = np.array(a_idx, dtype=np.int64)
     ib = np.array(b_idx, dtype=np.int64)
     pearson, spearman, n_pair = paired_correlations(x[:, ia], x[:, ib])
+    pearson_p, spearman_p = correlation_pvalues(x[:, ia], x[:, ib], pearson, spearman, n_pair)
+    if th.pval:
+        pearson = np.where(pearson_p > th.pval, np.nan, pearson)
+        spearman = np.where(spearman_p > th.pval, np.nan, spearman)
     names = np.array(cols, dtype=object)
     correlations = pd.DataFrame(
         {
@@ -173,10 +226,13 @@ def audit_matrix(
             "other": names[ib].astype(str) if ib.size else np.array([], dtype=str),
             "relation": rel,
             "level": [fw.nodes[cols[i]].level for i in ia],
+            "other_level": [fw.nodes[cols[i]].level for i in ib],
             "parent": [fw.nodes[cols[i]].parent for i in ia],
             "pearson": pearson,
             "spearman": spearman,
             "n": n_pair,
+            "pearson_p": pearson_p,
+            "spearman_p": spearman_p,
         },
         columns=list(CORRELATION_COLUMNS),
     )
@@ -185,17 +241,22 @@ def audit_matrix(
     cron_rows: list[dict[str, Any]] = []
     pca_rows: list[dict[str, Any]] = []
     for code in fw.aggregates:
-        kids = [k for k in fw.children(code) if k in pos]
+        # a child without any value (a constant indicator left out of its parent) is not part
+        # of the group, as it is not part of the aggregate
+        kids = [k for k in fw.children(code) if k in pos and not np.isnan(x[:, pos[k]]).all()]
         level = fw.nodes[code].level
         block = x[:, [pos[k] for k in kids]] if kids else np.empty((x.shape[0], 0))
         complete = block[~np.isnan(block).any(axis=1)] if kids else block
+        present = (~np.isnan(block)).astype(np.float64)
+        pairs = present.T @ present
         cron_rows.append(
             {
                 "node": code,
                 "level": level,
                 "k": len(kids),
                 "n": int(complete.shape[0]),
-                "alpha": cronbach_alpha(complete),
+                "n_pairs_min": int(pairs.min()) if kids else 0,
+                "alpha": cronbach_alpha(block),
             }
         )
         eig, loadings = pca_correlation(complete)
@@ -217,7 +278,7 @@ def audit_matrix(
     pca = pd.DataFrame(pca_rows, columns=list(PCA_COLUMNS))
 
     # ---- flags
-    flags = _flags(fw, cols, x, correlations, th)
+    flags = _flags(fw, cols, x, correlations, th, dict(dropped_constant or {}))
     return AuditResult(
         correlations=correlations,
         cronbach=cronbach,
@@ -271,22 +332,67 @@ def _pearson_masked(a: FloatArray, b: FloatArray, ok: BoolArray, n: Any) -> Floa
     return np.clip(np.asarray(r, dtype=np.float64), -1.0, 1.0)
 
 
-def cronbach_alpha(x: FloatArray) -> float:
-    """Cronbach's alpha of the columns of ``x`` (rows with a missing value are dropped):
-    ``k/(k-1) · (1 - Σ var(x_i) / var(Σ x_i))`` with sample variances (ddof = 1). NaN when
-    there are fewer than two columns or two complete rows, or the total has no variance."""
+def correlation_pvalues(
+    a: FloatArray, b: FloatArray, pearson: FloatArray, spearman: FloatArray, n: IntArray
+) -> tuple[FloatArray, FloatArray]:
+    """Two-sided ``cor.test`` p-values of the column-wise correlations of ``a`` with ``b``
+    computed by :func:`paired_correlations` (Spearman's exact/AS 89 branch needs to know
+    whether either column has ties among the complete pairs)."""
+    ok = ~(np.isnan(a) | np.isnan(b))
+    ties = _has_ties(np.where(ok, a, np.nan)) | _has_ties(np.where(ok, b, np.nan))
+    return pearson_pvalue(pearson, n), spearman_pvalue(spearman, n, ties)
+
+
+def _has_ties(x: FloatArray) -> BoolArray:
+    """Per column: does any non-missing value occur more than once?"""
+    if x.shape[0] < 2:
+        return np.zeros(x.shape[1], dtype=bool)
+    srt = np.sort(x, axis=0)  # NaN sorts last
+    return np.asarray(((srt[1:] == srt[:-1]) & ~np.isnan(srt[1:])).any(axis=0), dtype=bool)
+
+
+def pairwise_covariance(x: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Covariance matrix of the columns of ``x`` from pairwise-complete observations, as R's
+    ``cov(x, use = "pairwise.complete.obs")``: entry (i, j) uses the rows where both columns
+    are present, with their own means and denominator ``n_ij - 1`` (NaN when ``n_ij < 2``).
+    Also returns the matrix of ``n_ij``."""
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError("x must be 2-D (rows × items)")
-    x = x[~np.isnan(x).any(axis=1)]
-    n, k = x.shape
-    if k < 2 or n < 2:
+    ok = ~np.isnan(x)
+    okf = ok.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # shift each column by its own mean first (covariances do not change) to keep the
+        # one-pass sums below free of cancellation
+        centre = np.where(ok.any(axis=0), np.nanmean(np.where(ok, x, np.nan), axis=0), 0.0)
+    z = np.where(ok, x - centre, 0.0)
+    n = okf.T @ okf
+    s = z.T @ okf  # s[i, j]: sum of column i over the rows where j is present (and i)
+    cross = z.T @ z
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = (cross - s * s.T / n) / (n - 1.0)
+    cov = np.where(n >= 2, cov, np.nan)
+    return np.asarray(cov, dtype=np.float64), n.astype(np.int64)
+
+
+def cronbach_alpha(x: FloatArray) -> float:
+    """Cronbach's alpha of the ``k`` columns of ``x``, COINr's ``get_cronbach``:
+    ``k/(k-1) · (1 - Σ diag(C) / Σ C)`` with ``C`` the covariance matrix of pairwise-complete
+    observations (:func:`pairwise_covariance`); undefined entries of ``C`` are left out of the
+    sums (R ``sum(..., na.rm = TRUE)``). Without missing values this is the classic
+    ``k/(k-1) · (1 - Σ var(x_i) / var(Σ x_i))``. NaN for fewer than two columns or when
+    ``Σ C`` is 0."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2:
+        raise ValueError("x must be 2-D (rows × items)")
+    k = x.shape[1]
+    if k < 2:
         return float("nan")
-    item_var = x.var(axis=0, ddof=1).sum()
-    total_var = x.sum(axis=1).var(ddof=1)
-    if not total_var > 0:
+    cov, _ = pairwise_covariance(x)
+    total = float(np.nansum(cov))
+    if total == 0.0 or not np.isfinite(total):
         return float("nan")
-    return float(k / (k - 1) * (1.0 - item_var / total_var))
+    return float(k / (k - 1) * (1.0 - float(np.nansum(np.diag(cov))) / total))
 
 
 def pca_correlation(x: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -325,6 +431,7 @@ def _flags(
     x: FloatArray,
     corr: pd.DataFrame,
     th: AuditThresholds,
+    dropped: Mapping[str, float | None],
 ) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
 
@@ -413,8 +520,31 @@ def _flags(
                 np.nan,
             )
         )
+    for code, raw in dropped.items():
+        if code not in fw.nodes:
+            continue
+        parent = fw.nodes[code].parent
+        shown = "" if raw is None else f" ({raw:.4g})"
+        rows.append(
+            {
+                "node": code,
+                "other": parent,
+                "kind": "constant",
+                "value": raw,
+                "message": (
+                    f"{name(code, 'en')} has the same value{shown} in every region with data: "
+                    "its normalisation is undefined (0/0), so it was left out and the weights of "
+                    f"the other children of {parent} were rescaled (normalize.constant: coinr)."
+                ),
+                "message_id": (
+                    f"{name(code, 'id')} bernilai sama{shown} di semua wilayah yang berdata: "
+                    "normalisasinya tidak terdefinisi (0/0), sehingga indikator ini tidak dihitung "
+                    f"dan bobot anggota {parent} lainnya disesuaikan (normalize.constant: coinr)."
+                ),
+            }
+        )
     for j, code in enumerate(cols):
-        if code not in fw.nodes or present[j] == 0:
+        if code not in fw.nodes or present[j] == 0 or code in dropped:
             continue
         if sd[j] <= th.constant_tol * max(1.0, abs(float(mean[j]))):
             value = float(mean[j])

@@ -478,10 +478,24 @@ def audit(
     seed: Annotated[int, typer.Option("--seed")] = 2024,
     sheet: SheetOpt = None,
     period: PeriodOpt = None,
+    pval: Annotated[
+        float | None,
+        typer.Option(
+            "--pval",
+            min=0.0,
+            max=1.0,
+            help=(
+                "Kosongkan korelasi dengan nilai p di atas batas ini (seperti COINr get_corr, "
+                "mis. 0.05). / Blank correlations whose p-value exceeds this (as COINr get_corr, "
+                "e.g. 0.05)."
+            ),
+        ),
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Audit statistik: korelasi, alfa Cronbach, PCA, tanda bahaya. / Statistical audit:
-    correlations, Cronbach's alpha, PCA, flags."""
+    """Audit statistik: korelasi (dengan induk, semua leluhur dan saudara), alfa Cronbach, PCA,
+    tanda bahaya. / Statistical audit: correlations (with parent, every ancestor and siblings),
+    Cronbach's alpha, PCA, flags."""
     from ikp.audit import audit as run_audit
     from ikp.run import compute as run_compute
 
@@ -491,7 +505,7 @@ def audit(
     )
     _synthetic_banner(bool(meta.get("synthetic")))
     run = run_compute(fw, raw, level.value, region_names=names, groups=groups, metadata=meta)
-    result = run_audit(run)
+    result = run_audit(run, pval=pval)
     if fmt is OutputFormat.json:
         sys.stdout.write(
             json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str) + "\n"
@@ -504,6 +518,17 @@ def audit(
         result.pca[["node", "pc1_share", "n_above_one"]], on="node", how="left"
     )
     _print_frame(groups_table, fmt, title="Kelompok / groups: Cronbach α, PCA")
+    corr = result.correlations
+    up = corr[corr["relation"] != "sibling"].pivot_table(
+        index="node", columns="other_level", values="pearson", aggfunc="first", dropna=False
+    )
+    fw_nodes = run.framework.nodes
+    up = up.reindex(sorted(up.index, key=lambda c: (-fw_nodes[c].level, list(fw_nodes).index(c))))
+    up.columns = [f"r_{run.framework.level_name(int(lv), 'id')}" for lv in up.columns]
+    title = "Korelasi Pearson dengan induk dan leluhur / Pearson r with parent and ancestors"
+    if pval:
+        title += f" (p > {pval:g}: kosong / blank)"
+    _print_frame(up.reset_index(), fmt, title=title, limit=40)
     _print_frame(
         result.flags[["node", "other", "kind", "value", "message_id"]],
         fmt,

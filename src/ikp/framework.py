@@ -53,10 +53,15 @@ DEFAULT_METHODS: dict[str, dict[str, Any]] = {
         "max_points": 5,
         "log_fallback": True,
     },
-    "normalize": {"method": "minmax", "lower": 0.0, "upper": 100.0},
+    "normalize": {"method": "minmax", "lower": 0.0, "upper": 100.0, "constant": "coinr"},
     "aggregate": {"method": "arithmetic", "min_coverage": 0.0},
     "rescale": {"method": "none"},
 }
+# keys of a step's spec that are not parameters of its method: they survive a change of method
+# (a node override or a step argument that picks another method keeps them)
+METHOD_INDEPENDENT_KEYS = ("min_coverage", "constant")
+# normalize.constant: what a column without spread becomes (docs/methodology/normalize.md)
+CONSTANT_OPTIONS = ("coinr", "lower")
 
 
 # --------------------------------------------------------------------------- file schema
@@ -359,7 +364,7 @@ class Framework:
             override = self.node(code).methods.get(step)
             if override:
                 if "method" in override and override["method"] != spec.get("method"):
-                    spec = {k: v for k, v in spec.items() if k in ("min_coverage",)}
+                    spec = {k: v for k, v in spec.items() if k in METHOD_INDEPENDENT_KEYS}
                 spec.update(override)
         return spec
 
@@ -648,7 +653,7 @@ def _merge_defaults(
             )
             continue
         if "method" in spec and spec["method"] != out[step].get("method"):
-            out[step] = {k: v for k, v in out[step].items() if k in ("min_coverage",)}
+            out[step] = {k: v for k, v in out[step].items() if k in METHOD_INDEPENDENT_KEYS}
         out[step].update(spec)
     for step, spec in out.items():
         _check_method_name(step, spec, report, file, None)
@@ -694,6 +699,15 @@ METHOD_NAMES: dict[str, tuple[str, ...]] = {
 def _check_method_name(
     step: str, spec: Mapping[str, Any], report: ValidationReport, file: str | None, code: str | None
 ) -> None:
+    if step == "normalize" and spec.get("constant", "coinr") not in CONSTANT_OPTIONS:
+        report.add(
+            IssueCode.BAD_METHOD,
+            f"normalize.constant must be one of {{{', '.join(repr(c) for c in CONSTANT_OPTIONS)}}}; "
+            f"got {spec['constant']!r}",
+            file=file,
+            node_code=code,
+            hint=did_you_mean(str(spec["constant"]), CONSTANT_OPTIONS),
+        )
     names = METHOD_NAMES.get(step, ())
     method = spec.get("method")
     if names and method is not None and method not in names:

@@ -19,6 +19,7 @@ import numpy as np
 
 from ikp._types import FloatArray
 from ikp.dataset import Dataset
+from ikp.framework import METHOD_INDEPENDENT_KEYS
 from ikp.issues import MethodError
 from ikp.methods import aggregate as agg
 from ikp.methods import classify as cls
@@ -97,13 +98,13 @@ class Step:
         spec = run.framework.method(self.key, code)
         own = {k: v for k, v in self._params.items() if v is not None and not k.startswith("per_")}
         if "method" in own and own["method"] != spec.get("method"):
-            spec = {k: v for k, v in spec.items() if k == "min_coverage"}
+            spec = {k: v for k, v in spec.items() if k in METHOD_INDEPENDENT_KEYS}
         spec.update(own)
         overrides = self._params.get(per_node) or {}
         if code is not None and code in overrides:
             extra = dict(overrides[code])
             if "method" in extra and extra["method"] != spec.get("method"):
-                spec = {k: v for k, v in spec.items() if k == "min_coverage"}
+                spec = {k: v for k, v in spec.items() if k in METHOD_INDEPENDENT_KEYS}
             spec.update(extra)
         return spec
 
@@ -249,6 +250,11 @@ NORMALIZE_PARAMS = ("lower", "upper", "mean", "sd", "scale", "trunc", "target", 
 
 
 class Normalize(Step):
+    """Normalises each indicator with its method. ``constant`` (framework default
+    ``defaults.normalize.constant``): an indicator without spread, where COINr's formula is
+    0/0, is blanked (``coinr``: its parents leave it out and rescale the other weights) or
+    kept at the method's defined value (``lower``); the artefacts list those indicators."""
+
     key = "normalize"
     input = "treated"
     output = "normalized"
@@ -262,6 +268,7 @@ class Normalize(Step):
         "trunc": None,
         "target": None,
         "cap": None,
+        "constant": nrm.CONSTANT_OPTIONS,
         "per_indicator": dict,
     }
 
@@ -272,6 +279,7 @@ class Normalize(Step):
             [run.framework.nodes[c].direction for c in data.columns], dtype=np.float64
         )
         used: dict[str, dict[str, Any]] = {}
+        constant: dict[str, dict[str, Any]] = {}
         # group columns sharing the same spec so each method runs vectorised
         keyed = _group_columns(data.columns, lambda c: _freeze(self._spec(run, c)))
         for frozen, cols in keyed.items():
@@ -285,13 +293,24 @@ class Normalize(Step):
                         np.asarray(params[name], dtype=np.float64), (len(idx),)
                     ).copy()
             params = {k: v for k, v in params.items() if k in _accepted(method)}
+            option = spec.get("constant", "coinr")
             out[:, idx] = nrm.normalize(
-                data.values[:, idx], method, direction=direction[idx], **params
+                data.values[:, idx], method, direction=direction[idx], constant=option, **params
             )
-            for c in cols:
+            flat = nrm.no_spread(data.values[:, idx], method)
+            for c, is_flat in zip(cols, flat, strict=True):
                 used[c] = spec
+                if is_flat:
+                    constant[c] = {"option": option, "dropped": option == "coinr"}
         stats = _column_stats(data)
-        return data.with_values(out), {"methods": used, "input_stats": stats}
+        for c, entry in constant.items():
+            entry["value"] = stats[c]["min"]
+        dropped = {c: e["value"] for c, e in constant.items() if e["dropped"]}
+        return data.with_values(out), {
+            "methods": used,
+            "input_stats": stats,
+            "constant": {"indicators": constant, "dropped": dropped},
+        }
 
 
 def _accepted(method: str) -> tuple[str, ...]:
@@ -397,7 +416,8 @@ class Weight(Step):
 class Aggregate(Step):
     """Aggregates level by level up to the index with each node's method and the run's weights.
     A child missing for a region is dropped and the remaining weights rescaled; below
-    ``min_coverage`` (share of children present) the node is missing."""
+    ``min_coverage`` (share of children present) the node is missing. A constant indicator that
+    the normalize step blanked is not a child at all (artefact ``left_out``)."""
 
     key = "aggregate"
     input = "normalized"
@@ -416,11 +436,19 @@ class Aggregate(Step):
         values: dict[str, FloatArray] = {c: data.values[:, j] for j, c in enumerate(data.columns)}
         n = len(data.regions)
         used: dict[str, dict[str, Any]] = {}
+        # constant indicators blanked by normalize (COINr) are left out of their parent, which
+        # rescales the other weights; they do not count as missing children for min_coverage
+        absent = set(_dropped_constants(run))
+        left_out: dict[str, list[str]] = {}
         for code in fw.aggregates:
             spec = self._spec(run, code, per_node="per_node")
-            kids = [k for k in fw.children(code) if k in values]
+            kids = [k for k in fw.children(code) if k in values and k not in absent]
+            gone = [k for k in fw.children(code) if k in absent]
+            if gone:
+                left_out[code] = gone
             if not kids:
                 values[code] = np.full(n, np.nan)
+                absent.add(code)
                 continue
             matrix = np.column_stack([values[k] for k in kids])
             w = np.array([weights[k] for k in kids], dtype=np.float64)
@@ -442,7 +470,16 @@ class Aggregate(Step):
             }
         columns = (*data.columns, *fw.aggregates)
         out = np.column_stack([values[c] for c in columns]) if columns else np.empty((n, 0))
-        return Dataset(data.regions, columns, out), {"methods": used}
+        return Dataset(data.regions, columns, out), {"methods": used, "left_out": left_out}
+
+
+def _dropped_constants(run: IndexRun) -> list[str]:
+    """Indicators the run's normalize step blanked because they had no spread."""
+    try:
+        art = run.artefact("normalize")
+    except KeyError:
+        return []
+    return list(art.get("constant", {}).get("dropped", {}))
 
 
 # --------------------------------------------------------------------------- rescale

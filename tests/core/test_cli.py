@@ -197,3 +197,21 @@ def test_audit_and_uncertainty_on_sample(verb: str) -> None:
         args += ["--runs", "100"]
     code, out = invoke(*args)
     assert code == 0, out
+
+
+def test_audit_pval_blanks_insignificant_correlations() -> None:
+    code, out = invoke("audit", "--sample", "--level", "province", "--format", "json")
+    assert code == 0, out
+    full = json.loads(out[out.index("{") :])
+    code, out = invoke(
+        "audit", "--sample", "--level", "province", "--format", "json", "--pval", "1e-6"
+    )
+    assert code == 0, out
+    filtered = json.loads(out[out.index("{") :])
+    assert filtered["thresholds"]["pval"] == 1e-6
+    pairs = list(zip(full["correlations"], filtered["correlations"], strict=True))
+    assert {"parent", "ancestor", "sibling"} == {a["relation"] for a, _ in pairs}
+    blanked = [b for a, b in pairs if a["pearson_p"] is not None and a["pearson_p"] > 1e-6]
+    assert blanked and all(b["pearson"] is None for b in blanked)
+    kept = [(a, b) for a, b in pairs if a["pearson_p"] is not None and a["pearson_p"] <= 1e-6]
+    assert kept and all(a["pearson"] == b["pearson"] for a, b in kept)

@@ -114,7 +114,8 @@ def test_method_overrides_merge_with_defaults() -> None:
         if node["code"] == "I05":
             node["methods"] = {"normalize": {"method": "rank"}}
     fw = Framework.from_dict(data)
-    assert fw.method("normalize", "I05") == {"method": "rank"}
+    # the constant-indicator option is not a parameter of the method: it survives the change
+    assert fw.method("normalize", "I05") == {"method": "rank", "constant": "coinr"}
     assert fw.method("normalize", "I06")["method"] == "minmax"
 
 

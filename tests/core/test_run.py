@@ -111,7 +111,12 @@ def test_ties_share_the_lowest_rank(tiny: Framework) -> None:
 
 def test_single_region_and_constant_indicators(tiny: Framework) -> None:
     raw = Dataset(("r1",), ("a1", "a2", "b1"), np.array([[4.0, 2.0, 7.0]]))
+    # COINr (the default): min-max of a single value is 0/0, so nothing can be scored
     run = compute(tiny, raw, "regency")
+    assert np.isnan(run.data["scores"].values).all()
+    assert sorted(run.artefact("normalize")["constant"]["dropped"]) == ["a1", "a2", "b1"]
+    # "lower": every indicator sits at the bottom of the scale
+    run = run.with_params("normalize", constant="lower")
     assert run.data["ranks"].to_frame()["X"].tolist() == [1]
     assert np.isfinite(run.data["scores"].values).all()
 

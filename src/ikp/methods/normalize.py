@@ -14,10 +14,14 @@ for a negative indicator the goal-post score is ``(u - x) / (u - l)``.
 All functions take a 2-D float array ``(n_regions, n_columns)`` (a 1-D array is one column),
 treat NaN as missing (missing stays missing), never modify their input, and work column-wise.
 
-Deviations from COINr (documented in ``docs/methodology/normalize.md``): a column without spread
-(constant, or a single non-missing value) gets a defined value instead of NaN/Inf — ``minmax``
-gives ``lower``, ``zscore`` gives ``mean``, ``dist2max`` and ``prank`` give 0; ``dist2target``
-with the target equal to the column minimum gives 1 to every value (all have reached it).
+Columns without spread (constant, or a single non-missing value; ``docs/methodology/normalize.md``):
+COINr's formulas divide 0 by 0 there and give NaN for ``minmax``, ``zscore`` and ``dist2max`` (and
+for ``prank`` of a single value). The method functions below give a defined value instead —
+``minmax`` gives ``lower``, ``zscore`` gives ``mean``, ``dist2max`` and ``prank`` give 0 — and
+:func:`normalize` chooses between the two with ``constant``: ``"coinr"`` blanks those columns as
+COINr does (the aggregation then leaves them out and rescales the other weights), ``"lower"``
+keeps the defined value. ``dist2target`` with the target equal to the column minimum gives 1 to
+every value (all have reached it).
 """
 
 from __future__ import annotations
@@ -33,12 +37,14 @@ from ikp.issues import MethodError
 from ikp.methods.stats import as_2d, rank_min
 
 __all__ = [
+    "CONSTANT_OPTIONS",
     "NORMALIZERS",
     "borda",
     "dist2max",
     "dist2target",
     "goalposts",
     "minmax",
+    "no_spread",
     "none",
     "normalize",
     "prank",
@@ -212,10 +218,29 @@ NORMALIZERS: dict[str, Callable[..., FloatArray]] = {
 }
 
 
+CONSTANT_OPTIONS = ("coinr", "lower")
+
+
+def no_spread(x: npt.ArrayLike, method: str) -> npt.NDArray[np.bool_]:
+    """Per column: is ``method``'s COINr formula 0/0 on it? ``minmax``, ``zscore`` and
+    ``dist2max``: the column has values but no spread (constant, or a single value); ``prank``:
+    a single value. Other methods are defined on every column (``rank``/``borda`` give ties,
+    ``goalposts``/``dist2target``/``none`` do not depend on the spread)."""
+    arr, _ = as_2d(x)
+    present = ~np.isnan(arr)
+    if method in ("minmax", "zscore", "dist2max"):
+        lo, hi = _col_min_max(arr)
+        return np.asarray(present.any(axis=0) & (hi == lo), dtype=bool)
+    if method == "prank":
+        return np.asarray(present.sum(axis=0) == 1, dtype=bool)
+    return np.zeros(arr.shape[1], dtype=bool)
+
+
 def normalize(
     x: npt.ArrayLike,
     method: str,
     direction: FloatArray | None = None,
+    constant: str = "lower",
     **params: Any,
 ) -> FloatArray:
     """Normalise ``x`` column-wise with ``method`` (a key of :data:`NORMALIZERS`).
@@ -224,6 +249,9 @@ def normalize(
     ``None`` means all +1. Each column is multiplied by its direction before normalising, exactly
     as COINr's ``Normalise.numeric()``. For ``goalposts`` the goal-posts and for ``dist2target``
     the target are given in the indicator's own units and flipped here for negative columns.
+    ``constant``: what a column without spread gets where COINr's formula is 0/0 (see
+    :func:`no_spread`): ``"coinr"`` = NaN in every region, as COINr; ``"lower"`` = the method's
+    defined value (``lower`` for minmax, ``mean`` for zscore, 0 for dist2max and prank).
     ``params`` are passed to the method (e.g. ``lower``/``upper`` for ``minmax``)."""
     try:
         func = NORMALIZERS[method]
@@ -231,6 +259,11 @@ def normalize(
         raise MethodError(
             f"unknown normalisation method {method!r}; choose one of {', '.join(NORMALIZERS)}"
         ) from None
+    if constant not in CONSTANT_OPTIONS:
+        raise MethodError(
+            f"constant must be one of {', '.join(repr(c) for c in CONSTANT_OPTIONS)}; "
+            f"got {constant!r}"
+        )
     arr, one_d = as_2d(x)
     k = arr.shape[1]
     if direction is None:
@@ -255,4 +288,6 @@ def normalize(
             raise MethodError("dist2target needs a 'target' per indicator")
         params["target"] = _per_column(params["target"], k, "target") * d
     out = func(flipped, **params)
+    if constant == "coinr":
+        out[:, no_spread(flipped, method)] = np.nan
     return _restore(out, one_d)

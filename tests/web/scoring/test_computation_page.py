@@ -40,6 +40,16 @@ def test_audit_sensitivity_recipe(computed: Computation, personas: dict[str, Per
     audit = html.split('id="audit"')[1].split("</section>")[0]
     assert 'data-node="IKP"' in audit and 'data-node="D1.S1"' in audit
     assert "Alfa Cronbach" in audit and "Pangsa PC1" in audit
+    # each group's correlation with its parent and every ancestor (COINr withparent = "family")
+    row = audit.split('data-node="D1.S1"')[1].split("</tr>")[0]
+    assert 'data-other="D1"' in row and 'data-other="IKP"' in row
+    stored = next(
+        c
+        for c in computed.audit["correlations"]
+        if c["node"] == "D1.S1" and c["other"] == "IKP" and c["relation"] == "ancestor"
+    )
+    shown = f"{stored['pearson']:.2f}"
+    assert shown in row or shown.replace(".", ",") in row
     assert computed.audit["flags"], "the synthetic data should raise some audit flag"
     for flag in computed.audit["flags"]:
         assert escape(flag["message_id"]) in audit

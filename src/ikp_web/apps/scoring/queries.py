@@ -159,9 +159,16 @@ def _node_name(framework: Framework | None, code: str, lang: str) -> str:
 
 def audit_summary(comp: Computation, framework: Framework | None, lang: str) -> dict[str, Any]:
     """The stored statistical audit: one row per group (Cronbach's alpha, share of the first
-    principal component) and the flags with their message in the page's language."""
+    principal component, Pearson r with its parent and every ancestor) and the flags with their
+    message in the page's language."""
     audit = comp.audit or {}
     pca = {row["node"]: row for row in audit.get("pca", [])}
+    upward: dict[str, list[dict[str, Any]]] = {}
+    for row in audit.get("correlations", []):
+        if row.get("relation") in ("parent", "ancestor"):
+            upward.setdefault(row["node"], []).append(
+                {"other": row["other"], "pearson": row.get("pearson")}
+            )
     groups = []
     for row in audit.get("cronbach", []):
         p = pca.get(row["node"], {})
@@ -180,6 +187,7 @@ def audit_summary(comp: Computation, framework: Framework | None, lang: str) -> 
                 "alpha": row.get("alpha"),
                 "pc1_share": p.get("pc1_share"),
                 "n_above_one": p.get("n_above_one"),
+                "ancestors": upward.get(row["node"], []),
                 "low_alpha": row.get("alpha") is not None and row["alpha"] < 0.7,
             }
         )
