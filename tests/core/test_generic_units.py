@@ -182,3 +182,35 @@ def test_generic_recipe_replays(tmp_path: Path) -> None:
     assert code == 0, again
     tail = first[first.index("rank,") :]
     assert again[again.index("rank,") :] == tail and "DEU,Germany" in tail
+
+
+def test_builtin_framework_takes_generic_units_without_national_classes() -> None:
+    fw = load_framework("ikp-2024")
+    assert GENERIC_LEVEL not in fw.region_levels
+    rng = np.random.default_rng(7)
+    values = rng.gamma(2.0, 3.0, size=(6, len(fw.indicators)))
+    from ikp.dataset import Dataset
+
+    run = compute(fw, Dataset(tuple("ABCDEF"), fw.indicators, values), GENERIC_LEVEL)
+    table = run.results()
+    assert table["score"].notna().all()
+    # IKP's cut-offs are for provinces and kab/kota: generic units get none
+    assert run.artefact("classify")["method"] == "none" and table["class"].isna().all()
+    with pytest.raises(ValueError, match="region_level must be one of"):
+        compute(fw, Dataset(tuple("ABCDEF"), fw.indicators, values), "district")
+
+
+@pytest.mark.parametrize("verb", [("audit",), ("uncertainty", "--runs", "20")])
+def test_audit_and_uncertainty_take_generic_units(verb: tuple[str, ...]) -> None:
+    code, out = invoke(
+        *verb,
+        str(ASEM / "iData.csv"),
+        "--framework",
+        str(ASEM / "iMeta.csv"),
+        "--regions",
+        "none",
+        "--format",
+        "csv",
+    )
+    assert code == 0, out
+    assert "DEU" in out or "LPI" in out
