@@ -240,7 +240,8 @@ class Treat(Step):
             if c in data.columns:
                 j = data.columns.index(c)
                 out[:, j] = trt.apply_limits(data.values[:, j], dict(lim))
-                info[c] = {"treated": lim.get("method", "none") != "none", "limits": dict(lim)}
+                method = lim.get("method", "none")
+                info[c] = {"treated": method != "none", "method": method, "limits": dict(lim)}
         own = tuple(c for c in data.columns if c not in limits)
         keyed = _group_columns(own, lambda c: _freeze(self._spec(run, c)))
         for frozen, cols in keyed.items():
