@@ -10,7 +10,7 @@ import functools
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -58,6 +58,11 @@ class RegionLevel(StrEnum):
     regency = "regency"
 
 
+class Regions(StrEnum):
+    kemendagri = "kemendagri"
+    none = "none"
+
+
 FrameworkOpt = Annotated[
     str,
     typer.Option(
@@ -80,6 +85,27 @@ SheetOpt = Annotated[
 PeriodOpt = Annotated[
     str | None,
     typer.Option("--period", help="Periode (format panjang). / Period to use (long layout)."),
+]
+RegionsOpt = Annotated[
+    Regions,
+    typer.Option(
+        "--regions",
+        help="Kode unit: kode wilayah Kemendagri, atau 'none' (kode bebas, mis. negara; tingkat "
+        "'unit', --level diabaikan). / Unit codes: Kemendagri region codes, or 'none' (any "
+        "unique code, e.g. countries; level 'unit', --level ignored).",
+    ),
+]
+GroupOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--group",
+        help="Kolom kelompok unit (--regions none), mis. EurAsia_group. / Group column of the "
+        "units (--regions none).",
+    ),
+]
+ProvinceOpt = Annotated[
+    str | None,
+    typer.Option("--province", help="Batasi ke provinsi. / Only this province's kab/kota."),
 ]
 
 
@@ -207,6 +233,22 @@ def _synthetic_banner(synthetic: bool) -> None:
         )
 
 
+def _banners(meta: Mapping[str, Any]) -> None:
+    """The synthetic-data label and the partial-coverage warning, on stderr."""
+    _synthetic_banner(bool(meta.get("synthetic")))
+    cov = meta.get("coverage") or {}
+    if cov.get("warning"):
+        err_console.print(
+            Panel(f"[bold]{cov['warning']}[/]\n{cov['warning_en']}", style="yellow", expand=True)
+        )
+
+
+def _level(level: RegionLevel, regions: Regions) -> str:
+    from ikp.framework import GENERIC_LEVEL
+
+    return GENERIC_LEVEL if regions is Regions.none else level.value
+
+
 @contextmanager
 def _progress(description: str, total: int) -> Iterator[Callable[[int, int], None]]:
     with Progress(
@@ -234,23 +276,49 @@ def _load_input(
     seed: int,
     sheet: str | None,
     period: str | None,
+    regions: Regions = Regions.kemendagri,
+    group: str | None = None,
+    province: str | None = None,
 ) -> tuple[Any, dict[str, str], dict[str, str], dict[str, Any]]:
-    """(raw Dataset, region names, groups, metadata) from a file or the synthetic sample."""
+    """(raw Dataset, region names, groups, metadata with coverage) from a file or the sample."""
+    from ikp.coverage import measure
+    from ikp.io.readers import default_registry, load_data
+
     if sample or data is None:
         if not sample:
             _fail("berikan berkas data atau --sample / give a data file or --sample")
         from ikp.sample import generate
 
         s = generate(framework, level, seed=seed)
-        return s.values, s.region_names, s.groups, s.metadata
-    from ikp.io.readers import load_data
-
-    loaded = load_data(data, framework, level, sheet=sheet, period=period)
-    meta = {"source": loaded.source, "synthetic": loaded.synthetic}
+        cov = measure(s.values.regions, level, registry=default_registry())
+        return s.values, s.region_names, s.groups, {**s.metadata, "coverage": cov.to_dict()}
+    loaded = load_data(
+        data,
+        framework,
+        level,
+        sheet=sheet,
+        period=period,
+        regions=regions.value,
+        group=group,
+        province=province,
+    )
+    meta: dict[str, Any] = {"source": loaded.source, "synthetic": loaded.synthetic}
+    if loaded.coverage is not None:
+        meta["coverage"] = loaded.coverage.to_dict()
     if loaded.synthetic:
         meta.update(label=SYNTHETIC_LABEL, label_en=SYNTHETIC_LABEL_EN)
     groups = dict(zip(loaded.dataset.regions, loaded.groups, strict=True))
     return loaded.dataset, loaded.region_names, groups, meta
+
+
+def _default_run(data: Path | None, framework: str, level: str, **load: Any) -> Any:
+    """Load the input (file or sample), show its banners, and run the framework's chain."""
+    from ikp.run import compute as run_compute
+
+    fw = _framework(framework)
+    raw, names, groups, meta = _load_input(data, fw, level, **load)
+    _banners(meta)
+    return run_compute(fw, raw, level, region_names=names, groups=groups, metadata=meta)
 
 
 def _framework(source: str) -> Any:
@@ -353,6 +421,17 @@ def compute(
     ] = 0,
     sheet: SheetOpt = None,
     period: PeriodOpt = None,
+    regions: RegionsOpt = Regions.kemendagri,
+    group: GroupOpt = None,
+    province: ProvinceOpt = None,
+    reference: Annotated[
+        Path | None,
+        typer.Option(
+            "--reference",
+            help="Resep atau hasil JSON run nasional: normalisasi dengan batas nasionalnya. / "
+            "Recipe or results JSON of a national run: normalise with its national bounds.",
+        ),
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
     limit: Annotated[
         int, typer.Option("--limit", help="Baris ditampilkan. / Rows shown in table.")
@@ -361,6 +440,7 @@ def compute(
     """Hitung indeks dari berkas data (atau dari resep). / Compute the index from a data file
     (or regenerate a run from its recipe)."""
     from ikp import recipes
+    from ikp.coverage import load_reference
     from ikp.io.results import index_table, write_results
     from ikp.run import compute as run_compute
 
@@ -368,13 +448,30 @@ def compute(
         rec = recipes.load(recipe)
         fw = recipes.framework_of(rec)
         lvl = str(rec["region_level"])
+        regions = Regions.none if lvl == _level(level, Regions.none) else regions
     else:
         fw = _framework(framework)
-        lvl = level.value
+        lvl = _level(level, regions)
     raw, names, groups, meta = _load_input(
-        data, fw, lvl, sample=sample, seed=seed, sheet=sheet, period=period
+        data,
+        fw,
+        lvl,
+        sample=sample,
+        seed=seed,
+        sheet=sheet,
+        period=period,
+        regions=regions,
+        group=group,
+        province=province,
     )
-    _synthetic_banner(bool(meta.get("synthetic")))
+    steps = None
+    if reference is not None:
+        if recipe is not None:
+            _fail("--reference dan --recipe tidak bisa digabung / cannot be combined")
+        ref = load_reference(reference)
+        steps = ref.steps(fw, lvl)
+        meta = ref.annotate(meta)
+    _banners(meta)
     started = time.perf_counter()
     if recipe is not None:
         run = recipes.replay(
@@ -386,7 +483,9 @@ def compute(
             metadata=meta,
         )
     else:
-        run = run_compute(fw, raw, lvl, region_names=names, groups=groups, metadata=meta)
+        run = run_compute(
+            fw, raw, lvl, steps=steps, region_names=names, groups=groups, metadata=meta
+        )
     elapsed = (time.perf_counter() - started) * 1000
     unc = None
     if runs > 0:
@@ -414,10 +513,10 @@ def compute(
             "rank_p95",
             "reliability",
         )
-        if c in table.columns
+        if c in table.columns and table[c].notna().any()  # no class column without classes
     ]
     _print_frame(table[cols], fmt, title=f"{fw.name_id} — {lvl} ({elapsed:.1f} ms)", limit=limit)
-    _synthetic_banner(bool(meta.get("synthetic")))
+    _banners(meta)
 
 
 @app.command()
@@ -426,12 +525,11 @@ def validate(
     data: Annotated[Path, typer.Argument(help="Berkas data. / Data file.")],
     framework: FrameworkOpt = "ikp-2024",
     level: LevelOpt = RegionLevel.regency,
-    province: Annotated[
-        str | None,
-        typer.Option("--province", help="Batasi ke provinsi. / Only this province's kab/kota."),
-    ] = None,
+    province: ProvinceOpt = None,
     sheet: SheetOpt = None,
     period: PeriodOpt = None,
+    regions: RegionsOpt = Regions.kemendagri,
+    group: GroupOpt = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Periksa berkas data dan laporkan SEMUA masalah sekaligus. / Check a data file and report
@@ -439,7 +537,16 @@ def validate(
     from ikp.io.readers import validate_data
 
     fw = _framework(framework)
-    report = validate_data(data, fw, level.value, sheet=sheet, period=period, province=province)
+    report = validate_data(
+        data,
+        fw,
+        _level(level, regions),
+        sheet=sheet,
+        period=period,
+        province=province,
+        regions=regions.value,
+        group=group,
+    )
     _print_report(report, fmt, title=f"{data.name}")
     if not report.ok:
         raise typer.Exit(1)
@@ -491,20 +598,27 @@ def audit(
             ),
         ),
     ] = None,
+    regions: RegionsOpt = Regions.kemendagri,
+    group: GroupOpt = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Audit statistik: korelasi (dengan induk, semua leluhur dan saudara), alfa Cronbach, PCA,
     tanda bahaya. / Statistical audit: correlations (with parent, every ancestor and siblings),
     Cronbach's alpha, PCA, flags."""
     from ikp.audit import audit as run_audit
-    from ikp.run import compute as run_compute
 
-    fw = _framework(framework)
-    raw, names, groups, meta = _load_input(
-        data, fw, level.value, sample=sample, seed=seed, sheet=sheet, period=period
+    run = _default_run(
+        data,
+        framework,
+        _level(level, regions),
+        sample=sample,
+        seed=seed,
+        sheet=sheet,
+        period=period,
+        regions=regions,
+        group=group,
     )
-    _synthetic_banner(bool(meta.get("synthetic")))
-    run = run_compute(fw, raw, level.value, region_names=names, groups=groups, metadata=meta)
+    meta = run.metadata
     result = run_audit(run, pval=pval)
     if fmt is OutputFormat.json:
         sys.stdout.write(
@@ -535,7 +649,7 @@ def audit(
         title="Tanda / flags",
         limit=40,
     )
-    _synthetic_banner(bool(meta.get("synthetic")))
+    _banners(meta)
 
 
 @app.command()
@@ -564,6 +678,8 @@ def uncertainty(
     ] = False,
     sheet: SheetOpt = None,
     period: PeriodOpt = None,
+    regions: RegionsOpt = Regions.kemendagri,
+    group: GroupOpt = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Tulis CSV. / Write CSV here.")
     ] = None,
@@ -572,15 +688,20 @@ def uncertainty(
 ) -> None:
     """Analisis ketidakpastian Monte Carlo dan sensitivitas. / Monte Carlo uncertainty and
     variance-based sensitivity analysis."""
-    from ikp.run import compute as run_compute
     from ikp.uncertainty import UncertaintySpec, run_sensitivity, run_uncertainty
 
-    fw = _framework(framework)
-    raw, names, groups, meta = _load_input(
-        data, fw, level.value, sample=sample, seed=seed, sheet=sheet, period=period
+    run = _default_run(
+        data,
+        framework,
+        _level(level, regions),
+        sample=sample,
+        seed=seed,
+        sheet=sheet,
+        period=period,
+        regions=regions,
+        group=group,
     )
-    _synthetic_banner(bool(meta.get("synthetic")))
-    run = run_compute(fw, raw, level.value, region_names=names, groups=groups, metadata=meta)
+    names, meta = run.region_names, run.metadata
     try:
         spec = UncertaintySpec(n_runs=runs, seed=seed, data_noise={"model": noise})
     except ValueError:
@@ -609,7 +730,7 @@ def uncertainty(
         sa = run_sensitivity(run, spec)
         if sa.sensitivity is not None:
             _print_frame(sa.sensitivity, fmt, title="Indeks sensitivitas / sensitivity indices")
-    _synthetic_banner(bool(meta.get("synthetic")))
+    _banners(meta)
 
 
 def _print_uncertainty_sources(result: Any) -> None:

@@ -30,11 +30,15 @@ from ikp._types import FloatArray
 from ikp.issues import IssueCode, ValidationFailed, ValidationReport, did_you_mean
 
 REGION_LEVELS = ("province", "regency")
+#: The level of units that are not Kemendagri regions (countries, firms, ...): data read with
+#: ``regions=None`` / ``--regions none``. Every framework accepts it; node weights without a
+#: ``unit`` entry take their ``default``.
+GENERIC_LEVEL = "unit"
 INPUT_TYPES = ("count", "rate", "binary", "score")
 STEP_KEYS = ("screen", "impute", "treat", "normalize", "aggregate", "rescale")
 INDICATOR_STEPS = ("impute", "treat", "normalize")
 AGGREGATE_STEPS = ("aggregate", "rescale")
-CLASS_METHODS = ("fixed", "mean_sd", "quantile", "natural_breaks")
+CLASS_METHODS = ("fixed", "mean_sd", "quantile", "natural_breaks", "none")
 
 DEFAULT_LEVEL_NAMES: dict[int, tuple[str, str]] = {
     1: ("indikator", "indicator"),
@@ -66,7 +70,7 @@ CONSTANT_OPTIONS = ("coinr", "lower")
 
 # --------------------------------------------------------------------------- file schema
 
-RegionLevelName = Literal["province", "regency", "district", "village"]
+RegionLevelName = Literal["province", "regency", "district", "village", "unit"]
 
 
 def _default_region_levels() -> list[RegionLevelName]:
@@ -92,7 +96,7 @@ class IncidenceLevel(BaseModel):
 
 class ClassificationSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    method: Literal["fixed", "mean_sd", "quantile", "natural_breaks"] = "fixed"
+    method: Literal["fixed", "mean_sd", "quantile", "natural_breaks", "none"] = "fixed"
     labels: list[Text] = Field(
         default_factory=lambda: [
             Text(id="rendah", en="low"),
@@ -782,6 +786,17 @@ def _framework_to_dict(fw: Framework) -> dict[str, Any]:
 
 
 COINR_COLUMNS = ("iCode", "Parent", "Level", "Weight", "Direction", "Type")
+#: COINr 1.1's defaults when a step is called without specifications: ``Normalise()`` uses
+#: ``f_n = "n_minmax", f_n_para = list(l_u = c(0, 100))``, ``Aggregate()`` uses
+#: ``f_ag = "a_amean"``; ``Impute()`` and ``Treat()`` are steps a COINr user adds, so an imported
+#: table imputes and treats nothing.
+COINR_DEFAULTS: dict[str, dict[str, Any]] = {
+    "impute": {"method": "none"},
+    "treat": {"method": "none"},
+    "normalize": {"method": "minmax", "lower": 0.0, "upper": 100.0},
+    "aggregate": {"method": "arithmetic", "min_coverage": 0.0},
+    "rescale": {"method": "none"},
+}
 
 
 def table_to_dict(
@@ -862,8 +877,13 @@ def table_to_dict(
                 node["type"] = str(row["InputType"]).strip()
         nodes.append(node)
     data: dict[str, Any] = {"id": framework_id, "name": {"id": name}, "nodes": nodes}
-    # a COINr table carries no class cut-offs: classify by terciles unless told otherwise
-    data["classification"] = {"method": "quantile"}
+    # A COINr table carries no method chain: COINr's own defaults apply, not IKP's. No
+    # imputation, no outlier treatment, Normalise() = n_minmax onto [0, 100], Aggregate() =
+    # a_amean (weighted arithmetic mean), and no classes. The units are generic (no Kemendagri
+    # codes) unless the caller declares region levels. A header passed to from_table overrides.
+    data["region_levels"] = [GENERIC_LEVEL, *REGION_LEVELS]
+    data["defaults"] = copy.deepcopy(COINR_DEFAULTS)
+    data["classification"] = {"method": "none"}
     return data, report
 
 

@@ -1,8 +1,9 @@
 """Recipes: the record of a run, written as YAML, from which the run can be regenerated.
 
 A recipe holds the ikp version, the full framework (so it stands alone), the framework hash,
-the region level, the hash of the raw input data, every step with its parameters, and a label
-for the data (including whether it is synthetic). ``replay(recipe, raw)`` rebuilds the run and
+the region level, the hash of the raw input data, every step with its parameters, a label
+for the data (including whether it is synthetic, and its coverage of the region level), and the
+bounds the relative steps used (so a partial run can use it as ``--reference``). ``replay(recipe, raw)`` rebuilds the run and
 refuses data whose hash differs unless told otherwise.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 import yaml
 
 import ikp
+from ikp.coverage import bounds_of
 from ikp.dataset import Dataset
 from ikp.framework import Framework
 from ikp.issues import IssueCode, ValidationFailed, ValidationReport
@@ -41,6 +43,7 @@ def to_dict(run: IndexRun) -> dict[str, Any]:
         "input_shape": list(raw.shape),
         "data": _plain(dict(run.metadata)),
         "steps": [e.to_dict() for e in run.log],
+        "bounds": _plain(bounds_of(run)),
         "framework": run.framework.to_dict(),
     }
 

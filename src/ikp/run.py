@@ -22,7 +22,7 @@ import pandas as pd
 import ikp
 from ikp._types import FloatArray
 from ikp.dataset import Dataset
-from ikp.framework import Framework
+from ikp.framework import GENERIC_LEVEL, Framework
 from ikp.jsonsafe import plain as _plain
 from ikp.steps import STEPS, Step, default_chain
 
@@ -75,7 +75,7 @@ class IndexRun:
         groups: Mapping[str, str] | Sequence[str] | None = None,
         metadata: Mapping[str, Any] | None = None,
     ) -> IndexRun:
-        if region_level not in framework.region_levels:
+        if region_level not in framework.region_levels and region_level != GENERIC_LEVEL:
             raise ValueError(
                 f"region_level must be one of {{{', '.join(repr(x) for x in framework.region_levels)}}}; "
                 f"got {region_level!r}."

@@ -96,7 +96,9 @@ class Step:
         """Framework default (+ node override), then this step's global params, then the
         step's own per-node override."""
         spec = run.framework.method(self.key, code)
-        own = {k: v for k, v in self._params.items() if v is not None and not k.startswith("per_")}
+        own = {  # mappings (per-node overrides, recorded limits) are not method parameters
+            k: v for k, v in self._params.items() if v is not None and not isinstance(v, Mapping)
+        }
         if "method" in own and own["method"] != spec.get("method"):
             spec = {k: v for k, v in spec.items() if k in METHOD_INDEPENDENT_KEYS}
         spec.update(own)
@@ -209,6 +211,14 @@ def _group_columns(columns: tuple[str, ...], key: Any) -> dict[Any, list[str]]:
 
 
 class Treat(Step):
+    """Outlier treatment per indicator (COINr's winsorisation with a log fallback, or none).
+
+    ``limits`` (indicator → limits recorded by another run, see
+    :func:`ikp.methods.treat.apply_limits`) treats those indicators with the given limits instead
+    of fitting them to this data: how a province is computed on the national scale
+    (:mod:`ikp.coverage`). The artefact records the input range of every indicator, which the
+    log transform uses."""
+
     key = "treat"
     input = "imputed"
     output = "treated"
@@ -219,13 +229,22 @@ class Treat(Step):
         "max_points": int,
         "log_fallback": bool,
         "per_indicator": dict,
+        "limits": dict,
     }
 
     def _apply(self, run: IndexRun) -> StepOutput:
         data = run.data[self.input]
         out = np.array(data.values, copy=True)
         info: dict[str, Any] = {}
-        keyed = _group_columns(data.columns, lambda c: _freeze(self._spec(run, c)))
+        limits = self._params.get("limits") or {}
+        for c, lim in limits.items():
+            if c in data.columns:
+                j = data.columns.index(c)
+                out[:, j] = trt.apply_limits(data.values[:, j], dict(lim))
+                method = lim.get("method", "none")
+                info[c] = {"treated": method != "none", "method": method, "limits": dict(lim)}
+        own = tuple(c for c in data.columns if c not in limits)
+        keyed = _group_columns(own, lambda c: _freeze(self._spec(run, c)))
         for frozen, cols in keyed.items():
             spec = dict(frozen)
             if spec.get("method", "none") == "none":
@@ -240,6 +259,7 @@ class Treat(Step):
         return data.with_values(out), {
             "treatment": info,
             "treated_indicators": [c for c, i in info.items() if i.get("treated")],
+            "input_stats": _column_stats(data),
         }
 
 
@@ -521,14 +541,16 @@ class Rescale(Step):
 
 class Classify(Step):
     """Ranks (1 = most vulnerable; ties share the lowest rank number) and classes per node:
-    ``fixed`` cut-offs per region level, ``mean_sd`` (mean ± k·SD), ``quantile`` or
-    ``natural_breaks``. Classes are computed for aggregate nodes."""
+    ``fixed`` cut-offs per region level, ``mean_sd`` (mean ± k·SD), ``quantile``,
+    ``natural_breaks`` or ``none``. Classes are computed for aggregate nodes. With ``none`` (the
+    default of an imported COINr table), or ``fixed`` without cut-offs for the run's region level
+    (e.g. generic units), nothing is classified: every ``class_index`` is -1 and ``class`` empty."""
 
     key = "classify"
     input = "scores"
     output = "ranks"
     constraints: ClassVar[dict[str, Any]] = {
-        "method": ("fixed", "mean_sd", "quantile", "natural_breaks"),
+        "method": ("fixed", "mean_sd", "quantile", "natural_breaks", "none"),
         "cutoffs": None,
         "k": float,
         "probs": None,
@@ -544,8 +566,14 @@ class Classify(Step):
         classes = np.full(data.shape, -1.0)
         cutoffs_used: dict[str, list[float]] = {}
         n_classes = len(spec.labels)
+        if (
+            method == "fixed"
+            and not self._params.get("cutoffs")
+            and not fw.cutoffs(run.region_level)
+        ):
+            method = "none"  # no cut-offs for this level: national ones do not fit other units
         for j, code in enumerate(data.columns):
-            if fw.nodes[code].level == 1:
+            if fw.nodes[code].level == 1 or method == "none":
                 continue
             scores = data.values[:, j]
             cut = self.cutoffs_for(run, method, scores, n_classes)

@@ -1226,6 +1226,8 @@ class _Accumulator:
         method = eng.classify_method
         rule = eng.cutoff_rule
         r = scores.shape[0]
+        if method == "none":  # the run classifies nothing (e.g. an imported COINr table)
+            return np.full(scores.shape, -1, dtype=np.int64)
         finite = np.isfinite(scores)
         if method == "fixed":
             cut = [float(c) for c in rule["cutoffs"].get(code, ())]

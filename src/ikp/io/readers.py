@@ -6,6 +6,11 @@ alike::
     report = validate_data("jabar.xlsx", "ikp-2024", "regency", province="32")
     data = load_data("jabar.xlsx", "ikp-2024", "regency", province="32")  # or ValidationFailed
 
+Units that are not Kemendagri regions (COINr's ASEM countries, say) are read with
+``regions=None``: any unique, non-empty code, at the level ``"unit"``::
+
+    data = load_data("iData.csv", load_framework("iMeta.csv"), "unit", regions=None)
+
 Both run the file stage (:mod:`ikp.validation.files`) and the table stage
 (:mod:`ikp.validation.tables`) and report every problem at once. The layouts, the
 incidence-level columns and the synthetic-data convention are described in
@@ -21,14 +26,19 @@ from typing import Any
 
 import pandas as pd
 
+from ikp.coverage import Coverage, measure
 from ikp.dataset import Dataset
-from ikp.framework import Framework, load_framework
+from ikp.framework import GENERIC_LEVEL, Framework, load_framework
 from ikp.issues import ValidationFailed, ValidationReport
 from ikp.regions import RegionRegistry
 from ikp.validation.files import Source, read_raw
 from ikp.validation.tables import REGION_LEVELS, CheckedTable, check_table
 
-__all__ = ["LoadedData", "default_registry", "load_data", "validate_data"]
+__all__ = ["REGIONS", "LoadedData", "default_registry", "load_data", "validate_data"]
+
+#: What unit codes are: ``kemendagri`` region codes (checked against the code list) or
+#: ``none`` (generic units, any unique code; also ``regions=None``).
+REGIONS = ("kemendagri", "none")
 
 
 @dataclass(frozen=True)
@@ -37,10 +47,12 @@ class LoadedData:
 
     ``dataset`` has one row per region present in the file (in code-list order) and one column
     per framework indicator (framework order), NaN where the file left the value empty.
-    ``groups`` gives each row's province code (for group imputation). ``report`` holds the
-    warnings. ``source`` records the file name, sheet, layout, sha256 of the file bytes, number
-    of data rows, and the periods. ``synthetic`` is True when the file carries a filled
-    ``synthetic`` column (see docs/data-input.md)."""
+    ``groups`` gives each row's province code (for group imputation; for generic units the
+    value of the ``group`` column, or empty). ``report`` holds the warnings. ``source`` records
+    the file name, sheet, layout, sha256 of the file bytes, number of data rows, and the periods.
+    ``synthetic`` is True when the file carries a filled ``synthetic`` column (see
+    docs/data-input.md). ``coverage`` says how much of the region level the file covers
+    (:class:`ikp.coverage.Coverage`; None for generic units)."""
 
     dataset: Dataset
     region_names: dict[str, str]
@@ -48,6 +60,7 @@ class LoadedData:
     report: ValidationReport
     source: dict[str, Any] = field(default_factory=dict)
     synthetic: bool = False
+    coverage: Coverage | None = None
 
 
 @functools.cache
@@ -73,9 +86,20 @@ def _check(
     period: str | int | None,
     registry: RegionRegistry | None,
     province: str | None,
+    regions: str | None = "kemendagri",
+    group: str | None = None,
 ) -> tuple[CheckedTable | None, ValidationReport, dict[str, Any]]:
     fw = _framework(framework)
-    if region_level not in REGION_LEVELS:
+    generic = regions is None or regions == "none"
+    if not generic and regions != "kemendagri":
+        raise ValueError(f"regions must be one of {REGIONS} or None; got {regions!r}")
+    if generic and region_level != GENERIC_LEVEL:
+        raise ValueError(
+            f"generic units (regions=None) are at the level {GENERIC_LEVEL!r}; got {region_level!r}"
+        )
+    if generic and province is not None:
+        raise ValueError("province applies to Kemendagri region codes, not to generic units")
+    if not generic and region_level not in REGION_LEVELS:
         raise ValueError(
             f"region_level must be one of {sorted(REGION_LEVELS)}; got {region_level!r}"
         )
@@ -84,7 +108,14 @@ def _check(
     if raw is None:
         return None, report, {}
     checked, table_report = check_table(
-        raw, fw, region_level, registry=reg, period=period, province=province
+        raw,
+        fw,
+        region_level,
+        registry=reg,
+        period=period,
+        province=province,
+        generic=generic,
+        group=group,
     )
     report.extend(table_report)
     info: dict[str, Any] = {
@@ -100,7 +131,9 @@ def _check(
         "period": checked.period,
         "framework": fw.id,
         "region_level": region_level,
-        "region_edition": reg.edition_info.id,
+        "region_edition": None if generic else reg.edition_info.id,
+        "regions": "none" if generic else "kemendagri",
+        "group": group,
         "province": province,
     }
     return checked, report, info
@@ -115,6 +148,8 @@ def validate_data(
     period: str | int | None = None,
     registry: RegionRegistry | None = None,
     province: str | None = None,
+    regions: str | None = "kemendagri",
+    group: str | None = None,
 ) -> ValidationReport:
     """Check a data file (CSV, XLSX, Parquet) or DataFrame and report every problem found.
 
@@ -122,7 +157,11 @@ def validate_data(
     ``region_level`` is ``"province"`` or ``"regency"``; ``sheet`` picks an XLSX sheet
     (default ``data``, else the only sheet); ``period`` picks one period of a file with a
     ``period`` column; ``registry`` is the region code list (default: current, to kab/kota);
-    ``province`` (a province code) accepts only regions inside that province."""
+    ``province`` (a province code) accepts only regions inside that province.
+
+    ``regions``: ``"kemendagri"`` (default; codes from the region code list) or ``None`` /
+    ``"none"`` for generic units (any unique, non-empty code; ``region_level`` must then be
+    ``"unit"``); ``group`` names the column holding each unit's group (COINr ``*_group``)."""
     _, report, _ = _check(
         source,
         framework,
@@ -131,6 +170,8 @@ def validate_data(
         period=period,
         registry=registry,
         province=province,
+        regions=regions,
+        group=group,
     )
     return report
 
@@ -144,6 +185,8 @@ def load_data(
     period: str | int | None = None,
     registry: RegionRegistry | None = None,
     province: str | None = None,
+    regions: str | None = "kemendagri",
+    group: str | None = None,
 ) -> LoadedData:
     """Read a data file into a :class:`LoadedData`; raise :class:`~ikp.issues.ValidationFailed`
     (carrying the whole report) if any error-severity issue was found. Arguments as for
@@ -156,11 +199,17 @@ def load_data(
         period=period,
         registry=registry,
         province=province,
+        regions=regions,
+        group=group,
     )
     if checked is None or not report.ok:
         name = info.get("file") or _source_name(source)
         raise ValidationFailed(report, what=f"data file {name}")
     dataset = Dataset(checked.regions, checked.indicators, checked.values)
+    coverage = None
+    if info["regions"] == "kemendagri":
+        reg = registry if registry is not None else default_registry()
+        coverage = measure(checked.regions, region_level, registry=reg, province=province)
     return LoadedData(
         dataset=dataset,
         region_names=dict(checked.region_names),
@@ -168,4 +217,5 @@ def load_data(
         report=report,
         source=info,
         synthetic=checked.synthetic,
+        coverage=coverage,
     )

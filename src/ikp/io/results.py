@@ -1,7 +1,9 @@
 """Writing results: every level's score, rank, class, rank interval and data reliability per
 region, as CSV, XLSX, JSON and Parquet, always next to the run's recipe. Synthetic data is
 labelled in every file (a ``synthetic`` column, the XLSX cover sheet, JSON ``meta``, Parquet
-metadata)."""
+metadata); so is partial coverage of a region level (a ``coverage_warning`` column with the
+bilingual warning, the same places; see :mod:`ikp.coverage`). The JSON file also carries the
+run's normalisation bounds, so it can serve as a ``--reference``."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ import pandas as pd
 import ikp
 from ikp import SYNTHETIC_LABEL, SYNTHETIC_LABEL_EN
 from ikp import recipes as recipes_mod
+from ikp.coverage import bounds_of
+from ikp.jsonsafe import plain as _plain
 from ikp.jsonsafe import records as _records
 from ikp.run import IndexRun
 
@@ -40,9 +44,20 @@ def results_table(
             on=["region_code", "node_code"],
             how="left",
         )
+    warning = coverage_warning(run)
+    if warning:
+        table.insert(0, "coverage_warning", warning)
     if run.metadata.get("synthetic"):
         table.insert(0, "synthetic", True)
     return table
+
+
+def coverage_warning(run: IndexRun) -> str | None:
+    """'Indonesian / English' warning when the run covers part of its region level."""
+    cov = run.metadata.get("coverage") or {}
+    if not cov.get("warning"):
+        return None
+    return f"{cov['warning']} / {cov['warning_en']}"
 
 
 def index_table(
@@ -73,6 +88,8 @@ def _meta(run: IndexRun) -> dict[str, Any]:
         "ikp_version": ikp.__version__,
         "input_hash": run.input_hash,
         "synthetic": bool(run.metadata.get("synthetic")),
+        "coverage": run.metadata.get("coverage"),
+        "coverage_warning": coverage_warning(run),
     }
     if meta["synthetic"]:
         meta["label"] = SYNTHETIC_LABEL
@@ -112,7 +129,12 @@ def write_results(
         written.append(p)
     if "json" in formats:
         p = out / f"{base}-results.json"
-        payload = {"meta": meta, "index": _records(index), "results": _records(full)}
+        payload = {
+            "meta": meta,
+            "index": _records(index),
+            "results": _records(full),
+            "bounds": _plain(bounds_of(run)),
+        }
         p.write_text(json.dumps(payload, ensure_ascii=False, indent=1), "utf-8")
         written.append(p)
     if "parquet" in formats:
@@ -139,7 +161,10 @@ def _write_xlsx(
     cover_rows: list[tuple[str, str]] = []
     if meta["synthetic"]:
         cover_rows.append(("PERINGATAN / WARNING", f"{SYNTHETIC_LABEL} / {SYNTHETIC_LABEL_EN}"))
-    cover_rows += [(k, str(v)) for k, v in meta.items() if k not in ("label", "label_en")]
+    if meta["coverage_warning"]:
+        cover_rows.append(("PERINGATAN CAKUPAN / COVERAGE WARNING", meta["coverage_warning"]))
+    skip = ("label", "label_en", "coverage_warning")
+    cover_rows += [(k, str(v)) for k, v in meta.items() if k not in skip]
     cover_rows.append(
         (
             "sheets",

@@ -36,7 +36,15 @@ from ikp._types import FloatArray
 from ikp.issues import MethodError, did_you_mean
 from ikp.methods.stats import as_2d, kurtosis, skewness
 
-__all__ = ["TREATERS", "TreatmentInfo", "check_skew_kurt", "log_ct", "treat", "winsorise_column"]
+__all__ = [
+    "TREATERS",
+    "TreatmentInfo",
+    "apply_limits",
+    "check_skew_kurt",
+    "log_ct",
+    "treat",
+    "winsorise_column",
+]
 
 
 @dataclass(frozen=True)
@@ -162,6 +170,33 @@ def winsorise_column(
         _num(kt_after),
         passing,
     )
+
+
+def apply_limits(x: npt.ArrayLike, limits: dict[str, Any]) -> FloatArray:
+    """Treat one column with the limits another run recorded (its ``treat`` bounds), so that a
+    subset of regions is treated exactly as it was inside the whole data set.
+
+    ``{"method": "winsorise", "lower": a, "upper": b}``: values are clipped to ``[a, b]`` (a
+    limit of ``None`` is open); winsorisation replaced the extreme points by exactly these
+    values, so a region of the reference run gets its treated value back.
+    ``{"method": "log", "min": m, "max": M}``: COINr's ``log_CT`` with the reference's minimum
+    and maximum, ``log(x - m + 0.01 * (M - m))``; values below ``m`` are first raised to ``m``.
+    ``{"method": "none"}``: unchanged. Missing values stay missing."""
+    col = np.array(x, dtype=np.float64, copy=True).reshape(-1)
+    method = limits.get("method", "none")
+    if method == "winsorise":
+        lo, hi = limits.get("lower"), limits.get("upper")
+        return np.clip(
+            col, -np.inf if lo is None else float(lo), np.inf if hi is None else float(hi)
+        )
+    if method == "log":
+        lo, hi = float(limits["min"]), float(limits["max"])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out: FloatArray = np.log(np.maximum(col, lo) - lo + 0.01 * (hi - lo))
+        return out
+    if method == "none":
+        return col
+    raise MethodError(f"unknown treatment limits {method!r}; expected winsorise, log or none")
 
 
 def _no_treatment(

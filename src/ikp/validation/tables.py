@@ -248,17 +248,28 @@ def check_table(
     registry: RegionRegistry,
     period: str | int | None = None,
     province: str | None = None,
+    generic: bool = False,
+    group: str | None = None,
 ) -> tuple[CheckedTable, ValidationReport]:
     """Check the cells of ``raw`` against ``framework`` and the region code list.
 
     ``province`` (a province code) restricts accepted regions to that province (for a
     regency file: its kab/kota; for a province file: the province itself). ``period`` picks one
-    period when the table has a ``period`` column."""
-    checker = _TableChecker(raw, framework, region_level, registry, period, province)
+    period when the table has a ``period`` column.
+
+    ``generic=True`` reads units that are not Kemendagri regions (countries, say): any unique,
+    non-empty code is accepted (``region_code`` or COINr's ``uCode``), names come from
+    ``region_name``/``uName``, ``group`` names the column whose values are the units' groups,
+    COINr's other ``*_group`` columns are recognised and left aside, and ``Time`` is the period
+    column. ``registry`` and ``province`` are then unused."""
+    kind = _UnitChecker if generic else _TableChecker
+    checker = kind(raw, framework, region_level, registry, period, province, group)
     return checker.run(), checker.report
 
 
 class _TableChecker:
+    aliases: dict[str, tuple[str, ...]] = COLUMN_ALIASES
+
     def __init__(
         self,
         raw: RawTable,
@@ -267,36 +278,15 @@ class _TableChecker:
         registry: RegionRegistry,
         period: str | int | None,
         province: str | None,
+        group: str | None = None,
     ) -> None:
-        if region_level not in REGION_LEVELS:
-            raise ValueError(
-                f"region_level must be one of {sorted(REGION_LEVELS)}; got {region_level!r}"
-            )
-        if region_level not in framework.region_levels:
-            raise ValueError(
-                f"framework {framework.id} has no region level {region_level!r}; "
-                f"it has {', '.join(framework.region_levels)}"
-            )
-        if REGION_LEVELS[region_level] > registry.max_level:
-            raise ValueError(
-                f"the region registry goes down to level {registry.max_level}; for "
-                f"{region_level!r} pass registry=RegionRegistry.load(max_level="
-                f"{REGION_LEVELS[region_level]})"
-            )
         self.raw = raw
         self.frame = raw.frame
         self.framework = framework
         self.region_level = region_level
-        self.level = REGION_LEVELS[region_level]
-        self.level_label = f"{LEVEL_NAMES_ID[self.level]} ({region_level})"
-        self.registry = registry
         self.period = None if period is None else cell_text(period)
-        self.province: Region | None = None
-        if province is not None:
-            prov = registry.get(province)
-            if prov.level != 1:
-                raise ValueError(f"province must be a province code; {prov} is not a province")
-            self.province = prov
+        self.group = group
+        self.init_regions(region_level, registry, province)
         self.report = ValidationReport()
         self.header = raw.header
         self.rows = [int(r) for r in self.frame.index]
@@ -311,6 +301,35 @@ class _TableChecker:
         self.bad: set[tuple[str, str]] = set()
         self.unreadable: set[str] = set()
         self.duplicate_roles: set[int] = set()  # second columns of a role, already reported
+        self.aside: set[int] = set()  # columns describing the units (COINr *_group), not data
+
+    def init_regions(
+        self, region_level: str, registry: RegionRegistry, province: str | None
+    ) -> None:
+        if region_level not in REGION_LEVELS:
+            raise ValueError(
+                f"region_level must be one of {sorted(REGION_LEVELS)}; got {region_level!r}"
+            )
+        if region_level not in self.framework.region_levels:
+            raise ValueError(
+                f"framework {self.framework.id} has no region level {region_level!r}; "
+                f"it has {', '.join(self.framework.region_levels)}"
+            )
+        if REGION_LEVELS[region_level] > registry.max_level:
+            raise ValueError(
+                f"the region registry goes down to level {registry.max_level}; for "
+                f"{region_level!r} pass registry=RegionRegistry.load(max_level="
+                f"{REGION_LEVELS[region_level]})"
+            )
+        self.level = REGION_LEVELS[region_level]
+        self.level_label = f"{LEVEL_NAMES_ID[self.level]} ({region_level})"
+        self.registry = registry
+        self.province: Region | None = None
+        if province is not None:
+            prov = registry.get(province)
+            if prov.level != 1:
+                raise ValueError(f"province must be a province code; {prov} is not a province")
+            self.province = prov
 
     # ---- issue helpers -------------------------------------------------------------------
 
@@ -389,7 +408,7 @@ class _TableChecker:
         self.flush_pending()
         self.report_missing_values(values, regions, layout)
         self.report_absent_regions(regions)
-        names = {r: self.registry.get(r).name for r in regions}
+        names = {r: self.region_name(r) for r in regions}
         groups = tuple(self.group_of(r) for r in regions)
         return CheckedTable(
             layout=layout,
@@ -407,11 +426,14 @@ class _TableChecker:
     def group_of(self, code: str) -> str:
         return self.registry.province_code(code)
 
+    def region_name(self, code: str) -> str:
+        return self.registry.get(code).name
+
     # ---- columns -------------------------------------------------------------------------
 
     def find_roles(self) -> dict[str, int]:
         roles: dict[str, int] = {}
-        alias_to_role = {a: role for role, aliases in COLUMN_ALIASES.items() for a in aliases}
+        alias_to_role = {a: role for role, aliases in self.aliases.items() for a in aliases}
         for j, name in enumerate(self.header):
             role = alias_to_role.get(column_key(name))
             if role is None:
@@ -423,7 +445,7 @@ class _TableChecker:
                     IssueCode.DUPLICATE_COLUMN,
                     f"columns {first!r} and {name!r} both hold the {role}; the first is used",
                     column=name,
-                    hint=f"keep one of them (accepted names: {', '.join(COLUMN_ALIASES[role])})",
+                    hint=f"keep one of them (accepted names: {', '.join(self.aliases[role])})",
                     params={"columns": [first, name], "role": role},
                 )
                 continue
@@ -434,7 +456,7 @@ class _TableChecker:
                 for h in self.header
                 if any(
                     difflib.SequenceMatcher(None, column_key(h), a).ratio() >= 0.7
-                    for a in COLUMN_ALIASES["region_code"]
+                    for a in self.aliases["region_code"]
                 )
             ]
             self.add(
@@ -446,7 +468,7 @@ class _TableChecker:
                     + "name it region_code (or kode, kode_wilayah); the header must be the "
                     "first non-empty row of the sheet"
                 ),
-                params={"expected": list(COLUMN_ALIASES["region_code"])},
+                params={"expected": list(self.aliases["region_code"])},
             )
         return roles
 
@@ -505,7 +527,7 @@ class _TableChecker:
                     first = seen[dup_key]
                     self.add(
                         IssueCode.DUPLICATE_REGION_CODE,
-                        f"region {code} ({self.registry.get(code).name}) appears in rows "
+                        f"region {code} ({self.region_name(code)}) appears in rows "
                         f"{first} and {row}" + (f" for period {dup_key[1]}" if dup_key[1] else ""),
                         row=row,
                         column=col_name,
@@ -704,7 +726,11 @@ class _TableChecker:
         direct: dict[str, list[int]] = {}
         levels: dict[str, dict[str, list[int]]] = {}
         unknown: list[int] = []
-        role_cols = {j for role, j in roles.items() if role in WIDE_ROLES} | self.duplicate_roles
+        role_cols = (
+            {j for role, j in roles.items() if role in WIDE_ROLES}
+            | self.duplicate_roles
+            | self.aside
+        )
         misplaced = {j for role, j in roles.items() if role not in WIDE_ROLES}
         for j, name in enumerate(self.header):
             if j in role_cols:
@@ -926,7 +952,7 @@ class _TableChecker:
                     )
                     + f"accepted names: {', '.join(COLUMN_ALIASES[role])}",
                 )
-        known = set(roles.values()) | self.duplicate_roles
+        known = set(roles.values()) | self.duplicate_roles | self.aside
         for j, name in enumerate(self.header):
             if j in known:
                 continue
@@ -1287,3 +1313,91 @@ class _TableChecker:
             hint="they get no values; add a row for each (the template lists every region)",
             params={"regions": [r.code for r in absent], "n_absent": len(absent)},
         )
+
+
+# --------------------------------------------------------------------------- generic units
+
+
+class _UnitChecker(_TableChecker):
+    """Units that are not Kemendagri regions (``regions=None``): any unique, non-empty code.
+
+    COINr's iData names are understood: ``uCode`` (code), ``uName`` (name), ``Time`` (period);
+    its ``*_group`` columns describe the units and are left aside, and the one named by
+    ``group`` gives each unit's group (for group imputation). Empty and duplicate codes remain
+    errors, reported with row, column and hint as for regions."""
+
+    aliases: dict[str, tuple[str, ...]] = {
+        **COLUMN_ALIASES,
+        "region_code": (*COLUMN_ALIASES["region_code"], "ucode", "unit_code"),
+        "region_name": (*COLUMN_ALIASES["region_name"], "uname", "unit_name"),
+        "period": (*COLUMN_ALIASES["period"], "time"),
+    }
+
+    def init_regions(
+        self, region_level: str, registry: RegionRegistry, province: str | None
+    ) -> None:
+        self.level = 0
+        self.level_label = f"unit ({region_level})"
+        self.province = None
+        self.names: dict[str, str] = {}
+        self.groups: dict[str, str] = {}
+        self.order: list[str] = []
+
+    def find_roles(self) -> dict[str, int]:
+        roles = super().find_roles()
+        keys = [column_key(h) for h in self.header]
+        self.aside = {
+            j for j, k in enumerate(keys) if k.endswith("_group") and j not in roles.values()
+        }
+        if self.group is not None:
+            if column_key(self.group) in keys:
+                self.aside.add(keys.index(column_key(self.group)))
+            else:
+                self.add(
+                    IssueCode.MISSING_COLUMN,
+                    f"the group column {self.group!r} is missing",
+                    column=self.group,
+                    hint=_did_you_mean(self.group, self.header)
+                    or "group columns here: "
+                    + (_listing([self.header[j] for j in sorted(self.aside)]) or "none"),
+                )
+                self.group = None
+        return roles
+
+    def check_regions(self, roles: dict[str, int], layout: str) -> dict[int, str]:
+        out = super().check_regions(roles, layout)
+        keys = [column_key(h) for h in self.header]
+        by_row = dict(zip(self.rows, range(len(self.rows)), strict=True))
+        for row, code in out.items():
+            i = by_row[row]
+            if "region_name" in roles and code not in self.names:
+                self.names[code] = cell_text(self.frame.iloc[i, roles["region_name"]])
+            if self.group is not None and code not in self.groups:
+                j = keys.index(column_key(self.group))
+                self.groups[code] = cell_text(self.frame.iloc[i, j])
+        self.order = list(dict.fromkeys(out.values()))
+        return out
+
+    def resolve(
+        self, text: str, name: str, cell: object, column: str
+    ) -> tuple[str | None, _Pending | None]:
+        if not text:
+            return None, self._problem(
+                IssueCode.MALFORMED_REGION_CODE,
+                "the unit code is empty",
+                "fill in the unit's code (any text, one row per unit)",
+                column,
+            )
+        return text, None
+
+    def present_regions(self, row_regions: dict[int, str]) -> list[str]:
+        return list(self.order)
+
+    def group_of(self, code: str) -> str:
+        return self.groups.get(code, "")
+
+    def region_name(self, code: str) -> str:
+        return self.names.get(code, "")
+
+    def report_absent_regions(self, regions: list[str]) -> None:
+        return  # generic units have no code list to be complete against
