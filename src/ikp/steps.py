@@ -458,7 +458,7 @@ class Aggregate(Step):
         used: dict[str, dict[str, Any]] = {}
         # constant indicators blanked by normalize (COINr) are left out of their parent, which
         # rescales the other weights; they do not count as missing children for min_coverage
-        absent = set(_dropped_constants(run))
+        absent = set(dropped_constants(run))
         left_out: dict[str, list[str]] = {}
         for code in fw.aggregates:
             spec = self._spec(run, code, per_node="per_node")
@@ -493,7 +493,7 @@ class Aggregate(Step):
         return Dataset(data.regions, columns, out), {"methods": used, "left_out": left_out}
 
 
-def _dropped_constants(run: IndexRun) -> list[str]:
+def dropped_constants(run: IndexRun) -> list[str]:
     """Indicators the run's normalize step blanked because they had no spread."""
     try:
         art = run.artefact("normalize")

@@ -56,7 +56,7 @@ from ikp.jsonsafe import plain as _plain
 from ikp.jsonsafe import records as _records
 from ikp.methods import classify as cls
 from ikp.noise import CountSampler, DataNoise, count_columns_mask
-from ikp.steps import STEPS, Step
+from ikp.steps import STEPS, Step, dropped_constants
 
 if TYPE_CHECKING:
     from ikp.run import IndexRun
@@ -416,6 +416,16 @@ class _Engine:
         present = set(normalized.columns)
         self.root = fw.root
 
+        # constant indicators the normalize step blanked (COINr) are not children at all, and
+        # an aggregate left without children is dropped from its parent (as the Aggregate step)
+        absent = set(dropped_constants(run))
+        for code in fw.aggregates:
+            if not any(
+                (k in present or k in fw.aggregates) and k not in absent for k in fw.children(code)
+            ):
+                absent.add(code)
+        absent.discard(fw.root)
+        self.absent = absent
         # ---- tree layout, top-down so that siblings are contiguous at every level
         self.levels: dict[int, _Level] = {}
         order: list[str] = [fw.root]
@@ -425,7 +435,9 @@ class _Engine:
             codes: list[str] = []
             for parent in above.codes:
                 start = len(codes)
-                kids = [k for k in fw.children(parent) if lvl > 1 or k in present]
+                kids = [
+                    k for k in fw.children(parent) if (lvl > 1 or k in present) and k not in absent
+                ]
                 codes.extend(kids)
                 above.parents.append(parent)
                 above.child_slices.append(slice(start, len(codes)))
@@ -497,7 +509,11 @@ class _Engine:
         self.rescale = self._rescale_specs()
         self.classify_method, self.cutoff_rule = self._classification()
         self.labels = tuple(run.framework.class_labels("id"))
-        self.targets = [fw.root] if spec.targets == "index" else list(reversed(fw.aggregates))
+        self.targets = (
+            [fw.root]
+            if spec.targets == "index"
+            else [c for c in reversed(fw.aggregates) if c not in absent]
+        )
         self.target_set = set(self.targets)
         ranks = run.data["ranks"]
         scores = run.data["scores"]

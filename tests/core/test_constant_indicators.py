@@ -185,3 +185,30 @@ def test_option_is_validated_in_the_framework_and_the_step() -> None:
     run = compute(framework(), RAW, "regency")
     with pytest.raises(ValueError, match="Normalize.constant must be one of"):
         run.with_params("normalize", constant="zero")
+
+
+def test_uncertainty_engine_leaves_the_dropped_indicator_out_as_the_pipeline() -> None:
+    """The Monte Carlo engine uses the same rule: with no noise every replication reproduces
+    the pipeline's scores, also with min_coverage (c is not a missing child) and with Q, whose
+    children are all constant, left out of the index."""
+    from ikp.uncertainty import UncertaintySpec, run_uncertainty
+
+    spec = {"aggregate": {"method": "arithmetic", "min_coverage": 0.66}}
+    run = compute(framework(**spec), RAW, "regency")
+    nothing = UncertaintySpec(
+        n_runs=5,
+        weight_noise={},
+        impute_alternatives=[],
+        data_noise={"model": "none"},
+        targets="all",
+    )
+    table = run_uncertainty(run, nothing).table
+    scores = run.data["scores"].to_frame()
+    for node in ("X", "P"):
+        rows = table[table["node_code"] == node].set_index("region_code")
+        np.testing.assert_allclose(rows["score_median"], scores[node], equal_nan=True)
+    assert set(table["node_code"]) == {"X", "P"}
+    noisy = run_uncertainty(run, UncertaintySpec(n_runs=50, impute_alternatives=[]))
+    assert np.isnan(noisy.table.set_index("region_code").loc["r3", "score_median"]) == bool(
+        np.isnan(scores.loc["r3", "X"])
+    )
