@@ -735,8 +735,9 @@ class _Engine:
         bounds = np.flatnonzero(np.diff(combo[order])) + 1
         chunk = self._chunk_rows()
         k2 = len(self.levels[2].codes)
-        # per aggregation method: a level-2 buffer (nodes, regions, chunk), its rows, fill
+        # per aggregation method: a level-2 buffer (nodes, chunk, regions), its rows, fill
         pending: dict[int, tuple[FloatArray, IntArray, int]] = {}
+        spare: dict[int, FloatArray] = {}  # flushed buffers, reused (no fresh pages per chunk)
         # the first data draw's blocks per (imputation, normalisation, aggregation): later
         # draws have the same missing cells and reuse their masks
         base_blocks: dict[tuple[int, int, int], list[_Block | None]] = {}
@@ -748,7 +749,7 @@ class _Engine:
                 return
             buf, rows_buf, filled = pending.pop(ai)
             rows = rows_buf[:filled]
-            level2 = buf[:, :, :filled]
+            level2 = buf[:, :filled]
             try:
                 values = self._upper_levels(
                     level2, self._factors(u[rows]), self.agg_specs[ai], rows.size
@@ -756,6 +757,7 @@ class _Engine:
             except MethodError as exc:
                 raise ValueError(f"aggregate alternative {self.aggregate_alts[ai]}: {exc}") from exc
             acc.add(rows, values)
+            spare[ai] = buf
             done += rows.size
             if progress is not None:
                 progress(done, n_eval)
@@ -779,8 +781,9 @@ class _Engine:
                 start = 0
                 while start < group.size:
                     if ai not in pending:
+                        reused = spare.pop(ai, None)
                         pending[ai] = (
-                            np.empty((k2, self.n, chunk)),
+                            reused if reused is not None else np.empty((k2, chunk, self.n)),
                             np.empty(chunk, dtype=np.int64),
                             0,
                         )
@@ -790,7 +793,7 @@ class _Engine:
                     w = self._level_weights(1, self._factors(u[rows]), rows.size)
                     for j, block in enumerate(blocks):
                         sl = self.levels[2].child_slices[j]
-                        buf[j, :, at] = np.nan if block is None else block.aggregate(w[sl])
+                        buf[j, at] = np.nan if block is None else block.aggregate(w[sl])
                     rows_buf[at] = rows
                     pending[ai] = (buf, rows_buf, filled + rows.size)
                     start += rows.size
@@ -853,8 +856,8 @@ class _Engine:
         specs: dict[str, _AggSpec],
         r: int,
     ) -> dict[str, FloatArray]:
-        """From level-2 values (nodes, regions, r) aggregate the levels above; returns node →
-        (n_regions, r) for the targets."""
+        """From level-2 values (nodes, r, regions) aggregate the levels above; returns node →
+        (r, n_regions) for the targets."""
         out: dict[str, FloatArray] = {}
         below = level2
         for j, code in enumerate(self.levels[2].codes):
@@ -863,12 +866,12 @@ class _Engine:
         for lvl in range(3, self.fw.n_levels + 1):
             lv = self.levels[lvl]
             w = self._level_weights(lvl - 1, factors, r)
-            current = np.empty((len(lv.codes), self.n, r))
+            current = np.empty((len(lv.codes), r, self.n))
             for j, (parent, sl) in enumerate(zip(lv.parents, lv.child_slices, strict=True)):
                 if sl.stop == sl.start:
                     current[j] = np.nan
                 else:
-                    current[j] = aggregate_stacked(below[sl], w[sl], specs[parent])
+                    current[j] = _aggregate_stack(below[sl], w[sl][:, :, None], specs[parent])
             for j, code in enumerate(lv.codes):
                 if code in self.target_set:
                     out[code] = current[j]
@@ -928,6 +931,7 @@ class _NoisyData:
         self.cells = self.sampler.cells
         self._last: tuple[int, IntArray] | None = None
         self._cols = cols
+        self._work: dict[tuple[int, int], FloatArray] = {}
         # centring: per (imputation, normalisation) and varying cell, nominal value minus the
         # expected normalised value of the resampled count, so the noise has mean zero on
         # the fitted scale (the skew of the noise is kept)
@@ -958,15 +962,19 @@ class _NoisyData:
         return self._last[1]
 
     def matrix(self, d: int, i: int, j: int) -> FloatArray:
-        base = self.engine.matrices[(0, i, j)]
+        """The normalised matrix of draw ``d`` under alternatives (i, j). Only the varying
+        cells differ between draws, so one working copy per (i, j) is rewritten in place: the
+        returned array is valid until the next call for the same (i, j)."""
+        work = self._work.get((i, j))
+        if work is None:
+            work = self._work[(i, j)] = np.array(self.engine.matrices[(0, i, j)], copy=True)
         table, offsets, limits, usable = self.tables[(i, j)]
         k = self.counts(d)
         cols = self._cols
         use = usable[cols]
-        out = np.array(base, copy=True)
         idx = offsets[cols[use]] + np.minimum(k[use], limits[cols[use]])
-        out.reshape(-1)[self.cells[use]] = table[idx] + self.shift[(i, j)][use]
-        return out
+        work.reshape(-1)[self.cells[use]] = table[idx] + self.shift[(i, j)][use]
+        return work
 
 
 @dataclass(frozen=True)
@@ -983,13 +991,13 @@ class _Block:
     missing_rows: BoolArray | None
 
     def aggregate(self, w: FloatArray) -> FloatArray:
-        """(n, R) scores for weight sets ``w`` (k, R)."""
+        """(R, n) scores for weight sets ``w`` (k, R): one row per replication."""
         _check_weight_sets(w)
-        num = self.transformed @ w
-        den = self.present @ w if self.present is not None else w.sum(axis=0)[None, :]
+        num = w.T @ self.transformed.T
+        den = w.T @ self.present.T if self.present is not None else w.sum(axis=0)[:, None]
         out = _finish(self.method, self.p, num, den)
         if self.missing_rows is not None:
-            out[self.missing_rows] = np.nan
+            out[:, self.missing_rows] = np.nan
         return out
 
 
@@ -1120,26 +1128,39 @@ def aggregate_stacked(
         raise MethodError(f"weights have shape {w.shape}, expected {(k, r)}")
     if k == 0:
         return np.full((n, r), np.nan)
+    return _aggregate_stack(y, w[:, None, :], s)
+
+
+def _aggregate_stack(y: FloatArray, wb: FloatArray, s: _AggSpec) -> FloatArray:
+    """Aggregate a stack ``y`` (k, A, B) of children with weights ``wb`` of shape (k, 1, B) or
+    (k, A, 1); returns (A, B). See :func:`aggregate_stacked`. Without missing values the
+    numerator is one contraction over the children (``einsum``); with missing values the
+    children are added one by one with the present mask."""
+    k = y.shape[0]
+    shape = y.shape[1:]
     method, p = _resolve_method(s)
-    _check_weight_sets(w)
+    _check_weight_sets(wb)
+    if method != "arithmetic":
+        _check_domain(method, p, y, ~np.isnan(y))
+    per_row = wb.shape[2] == 1 and shape[1] != 1  # weights vary along A, not B
+    w2 = wb[:, :, 0] if per_row else wb[:, 0, :]
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        t = y if method == "arithmetic" else _transform(method, p, y)
+        num = np.einsum("kab,ka->ab" if per_row else "kab,kb->ab", t, w2)
+    if not np.isnan(num).any():  # nothing missing (NaN propagates through the sum)
+        total = w2.sum(axis=0)
+        return _finish(method, p, num, total[:, None] if per_row else total[None, :])
     present = ~np.isnan(y)
-    complete = bool(present.all())
-    _check_domain(method, p, y, present)
-    num = np.zeros((n, r))
-    den = np.zeros((n, r)) if not complete else np.broadcast_to(w.sum(axis=0), (n, r))
-    tmp = np.empty((n, r))
+    num = np.zeros(shape)
+    den = np.zeros(shape)
+    tmp = np.empty(shape)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         for i in range(k):
-            if complete:
-                np.multiply(_transform(method, p, y[i]), w[i], out=tmp)
-            else:
-                ti = _transform(method, p, np.where(present[i], y[i], 1.0))
-                np.multiply(np.where(present[i], ti, 0.0), w[i], out=tmp)
-                den += present[i] * w[i]
+            ti = _transform(method, p, np.where(present[i], y[i], 1.0))
+            np.multiply(np.where(present[i], ti, 0.0), wb[i], out=tmp)
+            den += present[i] * wb[i]
             num += tmp
-    res = _finish(method, p, num, np.asarray(den, dtype=np.float64))
-    if complete:
-        return res
+    res = _finish(method, p, num, den)
     coverage = present.sum(axis=0) / k
     res[(coverage < s.min_coverage) | (coverage == 0)] = np.nan
     return res
@@ -1175,17 +1196,16 @@ class _Accumulator:
         self.class_counts = {
             c: np.zeros((self.n, self.n_classes + 1), dtype=np.int64) for c in engine.targets
         }
-        # region-major (regions × replications) in evaluation order, so chunks are written as
-        # contiguous slices and the per-region quantiles read contiguous rows; ``order[p]`` is
-        # the replication evaluated at position p. Every position is written exactly once, so
-        # no initial fill is needed.
+        # (positions × regions) in evaluation order, so chunks are written as contiguous
+        # blocks; ``order[p]`` is the replication evaluated at position p. Every position is
+        # written exactly once, so no initial fill is needed.
         self.order = np.empty(n_eval, dtype=np.int64)
         self.filled = 0
         self.scores = {
-            c: np.empty((self.n, n_eval), dtype=np.float64 if c == engine.root else np.float32)
+            c: np.empty((n_eval, self.n), dtype=np.float64 if c == engine.root else np.float32)
             for c in engine.targets
         }
-        self.ranks = {c: np.empty((self.n, n_eval), dtype=np.float32) for c in engine.targets}
+        self.ranks = {c: np.empty((n_eval, self.n), dtype=np.float32) for c in engine.targets}
         self.rank_shift = np.full(n_eval, np.nan)
         self.keep_ranks = keep_ranks
         self.classified_runs = 0
@@ -1208,14 +1228,14 @@ class _Accumulator:
         )
         self.classified_runs += int(classify_rows.sum())
         for code in eng.targets:
-            raw = values[code]  # (n, R)
+            raw = values[code]  # (R, n)
             method, upper = eng.rescale[code]
             if method != "none":
-                raw = cls.rescale(raw, method, upper=upper)
-            self.scores[code][:, at] = raw
-            scores = np.ascontiguousarray(raw.T)  # (R, n)
+                raw = cls.rescale(raw.T, method, upper=upper).T  # per replication
+            scores = np.ascontiguousarray(raw)
+            self.scores[code][at] = scores
             ranks = rank_rows(scores)
-            self.ranks[code][:, at] = ranks.T
+            self.ranks[code][at] = ranks
             if code == eng.root:
                 nominal = eng.nominal_rank[code]
                 with np.errstate(invalid="ignore"):
@@ -1288,10 +1308,10 @@ class _Accumulator:
     # ---- results -----------------------------------------------------------------------
 
     def _in_replication_order(self, x: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        """(regions × positions) → (replications × regions) in replication order."""
+        """(positions × regions) → (replications × regions) in replication order."""
         inverse = np.empty_like(self.order)
         inverse[self.order] = np.arange(self.order.size)
-        return np.ascontiguousarray(x[:, inverse].T)
+        return np.ascontiguousarray(x[inverse])
 
     @property
     def root_ranks(self) -> npt.NDArray[np.float32]:
@@ -1310,15 +1330,15 @@ class _Accumulator:
         frames: list[pd.DataFrame] = []
         keep = self.summarise[self.order]  # in evaluation order, as the stored columns
         for code in eng.targets:
-            rk = self.ranks[code] if bool(keep.all()) else self.ranks[code][:, keep]
-            q05, q50, q95 = column_quantiles(rk.T, (0.05, 0.5, 0.95))
+            rk = self.ranks[code] if bool(keep.all()) else self.ranks[code][keep]
+            q05, q50, q95 = column_quantiles(rk, (0.05, 0.5, 0.95))
             with np.errstate(invalid="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # a region never ranked
-                mean = np.nanmean(rk, axis=1, dtype=np.float64)
+                mean = np.nanmean(rk, axis=0, dtype=np.float64)
             stored = self.scores[code]
             on_scale = keep & self.same_scale[self.order]
-            sc = stored if bool(on_scale.all()) else stored[:, on_scale]
-            sq = column_quantiles(sc.T, (0.05, 0.5, 0.95))
+            sc = stored if bool(on_scale.all()) else stored[on_scale]
+            sq = column_quantiles(sc, (0.05, 0.5, 0.95))
             counts = self.class_counts[code]
             n_sum = counts.sum(axis=1)
             data: dict[str, Any] = {"region_code": list(eng.regions)}
