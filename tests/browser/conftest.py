@@ -24,6 +24,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+def synthetic_edition(slug: str) -> Any:
+    """Today's regions, the IKP 2024 framework and an empty SYNTHETIC kab/kota edition."""
+    from ikp.framework import load_framework
+    from ikp_web.apps.frameworks.models import Edition, FrameworkVersion
+    from ikp_web.apps.regions.services import load_regions
+
+    load_regions("current")
+    fw = load_framework("ikp-2024")
+    version = FrameworkVersion.objects.create(
+        slug="ikp-2024", version=fw.version, name=fw.name_id, definition=fw.to_yaml()
+    )
+    return Edition.objects.create(
+        slug=slug,
+        name="IKP 2024 kabupaten/kota (DATA SINTETIS)",
+        framework=version,
+        region_level="regency",
+        synthetic=True,
+    )
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():

@@ -25,11 +25,12 @@ from ikp import SYNTHETIC_LABEL
 from ikp.framework import load_framework
 from ikp.sample import generate
 from ikp_web.apps.accounts.models import Profile
-from ikp_web.apps.frameworks.models import Edition, FrameworkVersion
+from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.regions.models import Region
-from ikp_web.apps.regions.services import load_regions
 from ikp_web.apps.submissions.models import Observation, Submission
 from ikp_web.apps.submissions.services import store_counts
+
+from .conftest import synthetic_edition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "browser-path-password-1"
@@ -47,18 +48,8 @@ def _user(username: str, role: str, region: str | None) -> None:
 
 @pytest.fixture()
 def platform() -> Edition:
-    load_regions("current")
+    edition = synthetic_edition(SLUG)
     fw = load_framework("ikp-2024")
-    version = FrameworkVersion.objects.create(
-        slug="ikp-2024", version=fw.version, name=fw.name_id, definition=fw.to_yaml()
-    )
-    edition = Edition.objects.create(
-        slug=SLUG,
-        name="IKP 2024 kabupaten/kota (DATA SINTETIS)",
-        framework=version,
-        region_level="regency",
-        synthetic=True,
-    )
     counts = generate(fw, "regency", seed=2024).counts
     store_counts(
         edition, counts[counts["region_code"].str.startswith("32.")], source=SYNTHETIC_LABEL

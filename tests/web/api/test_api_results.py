@@ -182,6 +182,46 @@ def test_all_nodes_of_one_region(client: Client) -> None:
     assert _json(client, "/editions/ikp-2024-provinsi/results/32.99", 404)["code"] == "NOT_FOUND"
 
 
+def test_results_rows_carry_every_class_probability_flat_too(client: Client) -> None:
+    body = _json(client, "/editions/ikp-2024-kabkota/results?limit=1000")
+    ResultsPage.model_validate(body)
+    assert body["synthetic"] is True and body["label"] == SYNTHETIC_LABEL
+    for row in body["items"]:
+        probs = row["class_probabilities"]
+        assert set(probs) <= {"rendah", "sedang", "tinggi"}
+        for label in ("rendah", "sedang", "tinggi"):
+            assert row[f"prob_{label}"] == probs.get(label)
+        assert sum(v or 0.0 for v in probs.values()) == pytest.approx(1.0)
+        assert row[f"prob_{row['class']}"] is not None
+    region = _json(client, "/editions/ikp-2024-kabkota/results/32.04")
+    RegionResultsOut.model_validate(region)
+    assert region["items"][0]["node_code"] == "IKP"
+    assert {"prob_rendah", "prob_sedang", "prob_tinggi"} <= set(region["items"][0])
+    # nodes the uncertainty analysis did not cover: the fields are there, and null
+    dim = next(i for i in region["items"] if i["node_code"] == "D1")
+    assert dim["class_probabilities"] == {} and dim["prob_tinggi"] is None
+
+
+def test_ordering_by_a_class_probability(client: Client) -> None:
+    path = "/editions/ikp-2024-kabkota/results?limit=1000&ordering=-prob_tinggi"
+    rows = _json(client, path)["items"]
+    values = [r["prob_tinggi"] for r in rows]
+    present = [v for v in values if v is not None]
+    assert present == sorted(present, reverse=True) and present[0] > present[-1]
+    assert values[: len(present)] == present  # missing values last
+    up = [r["prob_tinggi"] for r in _json(client, path.replace("-prob", "prob"))["items"]]
+    assert [v for v in up if v is not None] == sorted(present)
+    # the at-risk view: class sedang, most likely tinggi first
+    at_risk = _json(client, path + "&class=sedang")["items"]
+    assert at_risk and {r["class"] for r in at_risk} == {"sedang"}
+    assert [r["prob_tinggi"] for r in at_risk] == sorted(
+        (r["prob_tinggi"] for r in at_risk), reverse=True
+    )
+    bad = _json(client, "/editions/ikp-2024-kabkota/results?ordering=prob_merah", 422)
+    assert bad["code"] == "INVALID_PARAMETER"
+    assert "-prob_tinggi" in bad["data"]["choices"]
+
+
 def test_published_results_are_served_from_cache(
     client: Client, django_assert_max_num_queries: Any
 ) -> None:

@@ -27,6 +27,15 @@ def client(api_data: ApiData, db: Any) -> Client:
     return Client()
 
 
+PROBS = ("prob_rendah", "prob_sedang", "prob_tinggi")
+
+
+def _with_probs(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The documented columns with the class probabilities right after ``class``."""
+    i = columns.index("class") + 1
+    return (*columns[:i], *PROBS, *columns[i:])
+
+
 def _url(name: str, query: str = "", **kwargs: str) -> str:
     return reverse(f"unduh:{name}", kwargs=kwargs) + (f"?{query}" if query else "")
 
@@ -46,7 +55,8 @@ def test_ranking_csv_content_and_headers(client: Client) -> None:
     )
     assert response["X-IKP-Synthetic"] == "true"
     rows = _csv(response)
-    assert tuple(rows[0]) == RANKING_COLUMNS
+    assert tuple(rows[0]) == _with_probs(RANKING_COLUMNS)
+    assert tuple(rows[0])[6:10] == ("class", *PROBS)
     assert len(rows) == 38
     assert [int(r["rank"]) for r in rows] == sorted(int(r["rank"]) for r in rows)
     assert {r["synthetic"] for r in rows} == {"true"}
@@ -108,8 +118,10 @@ def test_ranking_xlsx_has_a_cover_note_and_the_table(client: Client) -> None:
     assert cover[0][0] == SYNTHETIC_LABEL
     assert any(k == "Edisi / Edition" and "ikp-2024-provinsi" in v for k, v in cover)
     table = list(book["Peringkat"].iter_rows(values_only=True))
-    assert table[0] == RANKING_COLUMNS and len(table) == 39
-    assert table[1][0] == 1 and table[1][10] == "true"
+    assert table[0] == _with_probs(RANKING_COLUMNS) and len(table) == 39
+    assert table[1][0] == 1 and table[1][13] == "true"
+    first = dict(zip(table[0], table[1], strict=True))
+    assert sum(first[p] or 0.0 for p in PROBS) == pytest.approx(1.0, abs=1e-3)
 
 
 def test_bawaslu_downloads_carry_the_source_per_row(client: Client) -> None:
@@ -132,7 +144,7 @@ def test_all_results_csv_and_xlsx(client: Client) -> None:
     assert response.status_code == 200
     assert 'filename="hasil-ikp-2024-provinsi-v1.csv"' in response["Content-Disposition"]
     rows = _csv(response)
-    assert tuple(rows[0]) == RESULTS_COLUMNS
+    assert tuple(rows[0]) == _with_probs(RESULTS_COLUMNS)
     assert len(rows) == 38 * 78  # every region × every node
     assert rows[0]["node"] == "IKP" and rows[-1]["level"] == "1"
     assert {r["node"] for r in rows if r["level"] == "3"} == {"D1", "D2", "D3", "D4"}
@@ -143,7 +155,30 @@ def test_all_results_csv_and_xlsx(client: Client) -> None:
     xlsx = client.get(_url("hasil", slug="ikp-2024-kabkota", fmt="xlsx"))  # built, stored, streamed
     book = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True)
     assert book.sheetnames == ["Catatan", "Hasil"]
-    assert sum(1 for _ in book["Hasil"].iter_rows()) == 1 + 27 * 78
+    sheet = list(book["Hasil"].iter_rows(values_only=True))
+    assert len(sheet) == 1 + 27 * 78 and sheet[0] == _with_probs(RESULTS_COLUMNS)
+    index_rows = [dict(zip(sheet[0], r, strict=True)) for r in sheet[1:] if r[4] == "IKP"]
+    assert len(index_rows) == 27
+    for r in index_rows:  # 20 Monte Carlo runs: each region's probabilities add up to 1
+        assert sum(r[p] or 0.0 for p in PROBS) == pytest.approx(1.0, abs=1e-3)
+        assert r[f"prob_{r['class']}"] is not None
+
+
+def test_ranking_download_keeps_the_at_risk_order(client: Client) -> None:
+    """The ranking page's quick view *sedang tapi berisiko* (``kelas=sedang&sort=-prob_tinggi``)
+    downloads in the same order, with the probabilities the API serves."""
+    query = "edisi=ikp-2024-kabkota&kelas=sedang&sort=-prob_tinggi"
+    rows = _csv(client.get(_url("peringkat", query, fmt="csv")))
+    assert rows and {r["class"] for r in rows} == {"sedang"}
+    tinggi = [float(r["prob_tinggi"] or 0) for r in rows]
+    assert tinggi == sorted(tinggi, reverse=True) and tinggi[0] > tinggi[-1]
+    api = client.get(
+        "/api/v1/editions/ikp-2024-kabkota/results?class=sedang&ordering=-prob_tinggi&limit=100"
+    ).json()
+    assert [r["code"] for r in rows] == [i["region_code"] for i in api["items"]]
+    assert [float(r["prob_tinggi"] or 0) for r in rows] == [
+        round(i["prob_tinggi"] or 0, 4) for i in api["items"]
+    ]
 
 
 def test_map_geojson_download(client: Client) -> None:

@@ -38,6 +38,10 @@ def test_openapi_document_lists_the_paths(db: Any) -> None:
     assert {"200", "401", "404", "422"} <= set(results["responses"])
     result_schema = doc["components"]["schemas"]["ResultOut"]["properties"]
     assert {"class", "rank_p05", "rank_p95", "reliability", "source"} <= set(result_schema)
+    assert {"class_probabilities", "prob_rendah", "prob_sedang", "prob_tinggi"} <= set(
+        result_schema
+    )
+    assert "prob_tinggi" in results["description"]
 
 
 def test_docs_page_is_offline(db: Any) -> None:

@@ -12,7 +12,8 @@ process and stored through ``scoring.services.store_run``, as ``compute_edition`
   changes after v1; v2 computed from the changed data, NOT published;
 - ``ikp-2019-kabkota`` (SYNTHETIC, another seed, Jawa Barat only): published, set as the 2024
   edition's ``previous``;
-- ``ikp-2024-provinsi`` (SYNTHETIC): all 38 provinces with 20 Monte Carlo runs, published;
+- ``ikp-2024-provinsi`` (SYNTHETIC): all 38 provinces with 20 Monte Carlo runs over every
+  aggregate (``targets="all"``: dimensions have class probabilities too), published;
 - ``ikp-2024-bawaslu-provinsi``: Bawaslu's published results (34 provinces of 2022);
 - one user per role (the personas of tests/web/conftest.py), logged in.
 """
@@ -88,7 +89,7 @@ def _runs() -> dict[str, Any]:
     kab = kab[kab["region_code"].str.split(".").str[0].isin(PROVINCES)].reset_index(drop=True)
     out["kab_counts"] = kab
     out["kab_v1"] = run(kab, "regency", "ikp-2024-kabkota")
-    out["kab_v1_unc"] = run_uncertainty(out["kab_v1"], UncertaintySpec(n_runs=20, seed=1)).table
+    out["kab_v1_unc"] = run_uncertainty(out["kab_v1"], UncertaintySpec(n_runs=20, seed=1))
     changed = kab.copy()
     i01 = [c for c in changed.columns if c.startswith("I01_")][0]
     changed.loc[changed["region_code"] == "32.04", i01] += CHANGE
@@ -98,7 +99,10 @@ def _runs() -> dict[str, Any]:
     out["kab_2019"] = run(old, "regency", "ikp-2019-kabkota")
     prov = generate(fw, "province", seed=2024).counts
     out["prov"] = run(prov, "province", "ikp-2024-provinsi")
-    out["prov_unc"] = run_uncertainty(out["prov"], UncertaintySpec(n_runs=20, seed=1)).table
+    # every aggregate (not only the index) gets intervals and class probabilities here
+    out["prov_unc"] = run_uncertainty(
+        out["prov"], UncertaintySpec(n_runs=20, seed=1, targets="all")
+    )
     out["i01_column"] = i01
     return out
 

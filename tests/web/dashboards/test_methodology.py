@@ -86,3 +86,62 @@ def test_privileged_see_the_unpublished_recipe_marked(d: DashData, persona: str)
 
 def test_every_persona_is_listed() -> None:
     assert set(PRIVILEGED) | {"publik"} == set(ROLES)
+
+
+def test_methodology_lists_the_sources_of_uncertainty(d: DashData) -> None:
+    """What the stored computation's uncertainty analysis varied, read from the computation."""
+    setup = d.kab_v1.uncertainty_setup
+    assert setup["inputs"] and setup["spec"]["n_runs"] == 20
+    html = d.clients["anonymous"].get("/metodologi/ikp-2024-kabkota/").content.decode()
+    part = html.split('data-testid="uncertainty-sources"', 1)[1].split("</section>", 1)[0]
+    assert "Sumber ketidakpastian" in html and "20 ulangan Monte Carlo, seed 1" in part
+    varied = re.findall(r'<tr data-input="([a-z_A-Z0-9]+)" data-varied="yes">', part)
+    assert varied and set(varied) == set(setup["inputs"])
+    noise = setup["spec"]["weight_noise"]
+    for level, value in noise.items():
+        if f"weights_L{level}" in varied:
+            row = part.split(f'data-input="weights_L{level}"', 1)[1].split("</tr>", 1)[0]
+            assert f"±{float(value):.0%}" in row
+    alternatives = setup["spec"]["normalize_alternatives"]
+    if "normalize" in varied:
+        row = part.split('data-input="normalize"', 1)[1].split("</tr>", 1)[0]
+        assert "Metode normalisasi" in row
+        assert all(str(a["method"]) in row for a in alternatives)
+    english = d.clients["anonymous"]
+    english.cookies["django_language"] = "en"
+    en = english.get("/metodologi/ikp-2024-kabkota/").content.decode()
+    del english.cookies["django_language"]
+    part_en = en.split('data-testid="uncertainty-sources"', 1)[1].split("</section>", 1)[0]
+    assert "Sources of uncertainty" in en and "Monte Carlo runs" in part_en
+
+
+def test_sources_of_uncertainty_without_an_analysis_or_a_stored_setup(d: DashData) -> None:
+    # the 2019 edition was computed without uncertainty analysis
+    html = d.clients["anonymous"].get("/metodologi/ikp-2019-kabkota/").content.decode()
+    part = html.split('data-testid="uncertainty-sources"', 1)[1].split("</section>", 1)[0]
+    assert "tanpa analisis ketidakpastian" in part and "data-varied" not in part
+
+
+def test_sources_of_uncertainty_render_a_data_noise_model() -> None:
+    """The spec's ``data_noise`` (its ``model``: poisson, negbin or none) is shown when present."""
+    from ikp.framework import load_framework
+    from ikp_web.apps.dashboards.views.uncertainty_sources import describe
+
+    fw = load_framework("ikp-2024")
+    spec = {
+        "n_runs": 100,
+        "weight_noise": {"1": 0.25, "3": 0.1},
+        "normalize_alternatives": [{"method": "minmax"}, {"method": "prank", "times": 100.0}],
+        "aggregate_alternatives": [],
+        "impute_alternatives": [{"method": "none"}],
+        "data_noise": {"model": "poisson"},
+    }
+    out = describe({"spec": spec, "inputs": ["weights_L1", "normalize", "data_noise"]}, fw, "id")
+    varied = {s["input"]: s for s in out["varied"]}
+    assert set(varied) == {"weights_L1", "normalize", "data_noise"}
+    assert "prank ×100" in varied["normalize"]["detail"]
+    assert "poisson" in varied["data_noise"]["detail"]
+    fixed = {s["input"] for s in out["fixed"]}
+    assert {"weights_L3", "aggregate", "impute"} <= fixed
+    none = describe({"spec": {**spec, "data_noise": {"model": "none"}}, "inputs": []}, fw, "id")
+    assert "data_noise" in {s["input"] for s in none["fixed"]} and none["varied"] == []

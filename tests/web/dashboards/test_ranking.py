@@ -37,7 +37,7 @@ def rows(content: bytes) -> list[tuple[str, str, list[str]]]:
 def column(content: bytes, name: str, key: str) -> list[str]:
     """The data-v values of the column whose header has data-key ``key``."""
     head = content.decode().split("<thead>", 1)[1].split("</thead>", 1)[0]
-    keys = re.findall(r'<th scope="col" data-key="([a-z]+)"', head)
+    keys = re.findall(r'<th scope="col" data-key="([a-z_]+)"', head)
     i = keys.index(key)
     return [cells[i] for _, _, cells in rows(content)]
 
@@ -54,7 +54,8 @@ def test_ranking_lists_every_region_with_intervals(d: DashData) -> None:
     best = stored.order_by("rank").first()
     assert best is not None and found[0][0] == best.region.code
     html = response.content.decode()
-    assert "Interval peringkat (p05–p95)" in html and "P(kelas)" in html
+    assert "Interval peringkat (p05–p95)" in html
+    assert all(f">P({name})</a>" in html for name in ("rendah", "sedang", "tinggi"))
     assert f"{round(best.rank_p05)}–{round(best.rank_p95)}" in html
     assert response.context["synthetic"] is True
 
@@ -167,3 +168,99 @@ def test_privileged_see_the_unpublished_ranking_marked(d: DashData, persona: str
     v2 = Result.objects.get(computation=d.kab_v2, node_code="IKP", region__code="32.04")
     cells = {code: c for code, _, c in rows(response.content)}
     assert float(cells["32.04"][4]) == pytest.approx(v2.score, abs=1e-4)
+
+
+def test_every_class_probability_has_a_sortable_column(d: DashData) -> None:
+    response = d.clients["anonymous"].get("/peringkat/")
+    html = response.content.decode()
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    for label in ("rendah", "sedang", "tinggi"):
+        assert re.search(rf'data-key="prob_{label}" data-type="num"[^>]*><a href="[^"]*sort=', head)
+    stored = {
+        r.region.code: r
+        for r in Result.objects.filter(computation=d.kab_v1, node_code="IKP").select_related(
+            "region"
+        )
+    }
+    for label in ("rendah", "sedang", "tinggi"):
+        values = column(response.content, f"prob_{label}", f"prob_{label}")
+        for (code, _, _), value in zip(rows(response.content), values, strict=True):
+            expected = stored[code].class_probabilities.get(label)
+            assert (value == "") == (expected is None)
+            if expected is not None:
+                assert float(value) == pytest.approx(expected)
+    # the percentages are text, and the region's own class is marked in words-free bold too
+    first = rows(response.content)[0][0]
+    row_html = html.split(f'<tr id="r-{first}"', 1)[1].split("</tr>", 1)[0]
+    own = stored[first].klass
+    assert re.search(rf'class="num prob own" data-v="[^"]*" data-prob="{own}">\d+%</td>', row_html)
+    english = d.clients["anonymous"]
+    english.cookies["django_language"] = "en"
+    en = english.get("/peringkat/").content.decode()
+    del english.cookies["django_language"]
+    assert all(f">P({name})</a>" in en for name in ("low", "medium", "high"))
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_sort_by_the_probability_of_tinggi(d: DashData, descending: bool) -> None:
+    sort = "-prob_tinggi" if descending else "prob_tinggi"
+    response = d.clients["anonymous"].get(f"/peringkat/?sort={sort}")
+    assert response.context["sort"] == sort and not response.context["notes"]
+    values = column(response.content, "prob_tinggi", "prob_tinggi")
+    present = [float(v) for v in values if v != ""]
+    assert present == sorted(present, reverse=descending) and present[0] != present[-1]
+    assert values[: len(present)] == [v for v in values if v != ""]  # missing values last
+    head = response.content.decode().split("<thead>", 1)[1]
+    expected = "descending" if descending else "ascending"
+    assert re.search(rf'data-key="prob_tinggi" data-type="num" aria-sort="{expected}"', head)
+    # ties keep a stable order (region code), the same order the download and the API use
+    codes = [code for code, _, _ in rows(response.content)]
+    by_value = sorted(
+        zip(present, codes[: len(present)], strict=True),
+        key=lambda vc: (-vc[0] if descending else vc[0], vc[1]),
+    )
+    assert [c for _, c in by_value] == codes[: len(present)]
+
+
+def test_default_order_is_unchanged(d: DashData) -> None:
+    response = d.clients["anonymous"].get("/peringkat/")
+    assert response.context["sort"] == "rank"
+    ranks = [float(r) for r in column(response.content, "rank", "rank")]
+    assert ranks == sorted(ranks)
+
+
+def test_medium_but_at_risk_quick_view(d: DashData) -> None:
+    anon = d.clients["anonymous"]
+    html = anon.get("/peringkat/?provinsi=32").content.decode()
+    link = re.search(
+        r'<p class="quickview" id="at-risk" data-testid="at-risk"><a href="([^"]+)">', html
+    )
+    assert link is not None and "sedang tapi berisiko" in html
+    query = parse_qs(urlsplit(html_lib.unescape(link[1])).query)
+    assert query["kelas"] == ["sedang"] and query["sort"] == ["-prob_tinggi"]
+    assert query["provinsi"] == ["32"]  # the other filters stay
+    response = anon.get("/peringkat/?" + urlsplit(html_lib.unescape(link[1])).query)
+    found = rows(response.content)
+    expected = Result.objects.filter(
+        computation=d.kab_v1, node_code="IKP", klass="sedang", region__province_code="32"
+    )
+    assert len(found) == expected.count() > 1
+    assert {klass for _, klass, _ in found} == {"sedang"}
+    tinggi = [float(v or 0) for v in column(response.content, "prob_tinggi", "prob_tinggi")]
+    assert tinggi == sorted(tinggi, reverse=True)
+    page = response.content.decode()
+    assert '<strong aria-current="page">sedang tapi berisiko</strong>' in page
+    assert "yang paling mungkin tinggi lebih dulu" in page
+    # the table's downloads keep the view's filter and order
+    assert "kelas=sedang" in response.context["download_csv"]
+    assert "sort=-prob_tinggi" in response.context["download_csv"]
+    english = d.clients["anonymous"]
+    english.cookies["django_language"] = "en"
+    en = english.get("/peringkat/").content.decode()
+    del english.cookies["django_language"]
+    assert "medium but at risk" in en
+
+
+def test_no_probability_columns_without_an_uncertainty_analysis(d: DashData) -> None:
+    html = d.clients["anonymous"].get("/peringkat/?edisi=ikp-2019-kabkota").content.decode()
+    assert 'data-key="prob_tinggi"' not in html and 'id="at-risk"' not in html

@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+from django.test import Client
 from django.urls import resolve
 
 from ikp_web.apps.scoring.models import Result
@@ -39,6 +40,50 @@ def test_regency_profile_headline(d: DashData) -> None:
     assert f"{100 * row.reliability:.0f}%" in section(html, "reliability")[:200]
     assert response.context["synthetic"] is True and "bukan data Bawaslu" in html
     assert "Peluang kelas" in html
+
+
+PROB_CELL = re.compile(r'<td class="num( own)?" data-prob="([a-z]+)" data-v="([^"]*)">([^<]*)</td>')
+
+
+def probability_table(html: str) -> dict[str, list[tuple[str, bool, float, str]]]:
+    """node → [(class, own class?, P, shown text)] of the class-probability table."""
+    part = section(html, "class-probabilities").split("</table>", 1)[0]
+    out = {}
+    for node, body in re.findall(r'<tr data-node="([A-Z0-9.]+)"[^>]*>(.*?)</tr>', part, re.S):
+        out[node] = [(k, bool(own), float(v), text) for own, k, v, text in PROB_CELL.findall(body)]
+    return out
+
+
+def test_profile_shows_every_class_probability_of_the_index(d: DashData) -> None:
+    html = d.clients["anonymous"].get("/wilayah/32.04/").content.decode()
+    row = Result.objects.get(computation=d.kab_v1, node_code="IKP", region__code="32.04")
+    table = probability_table(html)
+    assert list(table) == ["IKP"]  # this edition's analysis covered the index only
+    cells = table["IKP"]
+    assert [k for k, *_ in cells] == ["rendah", "sedang", "tinggi"]
+    for klass, own, p, text in cells:
+        stored = row.class_probabilities.get(klass, 0.0)
+        assert p == pytest.approx(stored) and text == f"{100 * stored:.0f}%"
+        assert own == (klass == row.klass)
+    assert sum(p for _, _, p, _ in cells) == pytest.approx(1.0)
+    for name in ("P(rendah)", "P(sedang)", "P(tinggi)"):
+        assert name in section(html, "class-probabilities")
+    english = Client()
+    english.cookies["django_language"] = "en"
+    en = section(english.get("/wilayah/32.04/").content.decode(), "class-probabilities")
+    assert "Class probabilities (Monte Carlo)" in en
+    assert all(f"P({name})" in en for name in ("low", "medium", "high"))
+
+
+def test_profile_shows_dimension_probabilities_when_stored(d: DashData) -> None:
+    html = d.clients["anonymous"].get("/wilayah/32/?edisi=ikp-2024-provinsi").content.decode()
+    table = probability_table(html)
+    assert list(table)[:2] == ["IKP", "D1"] and {"D2", "D3", "D4"} <= set(table)
+    stored = Result.objects.get(computation=d.prov_v1, node_code="D2", region__code="32")
+    assert stored.class_probabilities
+    shown = {k: p for k, _, p, _ in table["D2"]}
+    for klass, p in stored.class_probabilities.items():
+        assert shown[klass] == pytest.approx(p)
 
 
 def test_regency_profile_comparisons(d: DashData) -> None:

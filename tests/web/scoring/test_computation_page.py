@@ -4,11 +4,14 @@ version, and the synthetic label."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from ikp_web.apps.scoring import queries
 from ikp_web.apps.scoring.models import Computation
 from ikp_web.apps.scoring.services import do_publish
 
@@ -110,3 +113,62 @@ def test_unknown_computation_is_404(computed: Computation, personas: dict[str, P
         client.get(reverse("scoring:computation", args=[computed.edition.slug, 9])).status_code
         == 404
     )
+
+
+def _cell(row_html: str, col: str) -> str:
+    match = re.search(rf'<td class="num" data-col="{col}">(.*?)</td>', row_html, re.S)
+    assert match is not None, col
+    return match[1]
+
+
+def _float(text: str) -> float:
+    return float(text.strip().replace(",", "."))
+
+
+def test_sensitivity_shows_both_indices_with_their_intervals(
+    computed: Computation, personas: dict[str, Persona]
+) -> None:
+    html = personas["ri"].client.get(url(computed)).content.decode()
+    table = html.split('id="sensitivity-table"')[1].split("</table>")[0]
+    assert "Interval orde pertama (95%)" in table and "Interval total (95%)" in table
+    assert computed.sensitivity
+    for stored in computed.sensitivity:
+        assert stored["first_order_low"] is not None and stored["total_high"] is not None
+        row = table.split(f'data-input="{stored["input"]}"')[1].split("</tr>")[0]
+        first = _cell(row, "first_order")
+        assert _float(re.sub(r"<span.*", "", first, flags=re.S)) == pytest.approx(
+            stored["first_order"], abs=5e-4
+        )
+        low, high = (_float(x) for x in _cell(row, "first_order_ci").split("–"))
+        assert low == pytest.approx(stored["first_order_low"], abs=5e-4)
+        assert high == pytest.approx(stored["first_order_high"], abs=5e-4)
+        low, high = (_float(x) for x in _cell(row, "total_ci").split("–"))
+        assert low == pytest.approx(stored["total_low"], abs=5e-4)
+        assert high == pytest.approx(stored["total_high"], abs=5e-4)
+        assert ('data-flag="negative"' in first) == (stored["first_order"] < 0)
+        assert ('data-flag="above-total"' in first) == (stored["first_order"] > stored["total"])
+    reading = html.split('data-testid="sobol-reading"')[1].split("</div>")[0]
+    assert "sedikit negatif" in reading and "total ≥ indeks orde pertama" in reading
+    assert "lebih banyak ulangan" in reading
+    client = personas["ri"].client
+    client.cookies["django_language"] = "en"
+    english = client.get(url(computed)).content.decode()
+    reading = english.split('data-testid="sobol-reading"')[1].split("</div>")[0]
+    assert "slightly negative" in reading and "more runs" in reading
+    assert "First-order interval (95%)" in english
+
+
+def test_sensitivity_flags_estimates_to_read_as_estimation_error() -> None:
+    """A negative first-order estimate and one above its total are marked in words."""
+    comp = Computation(
+        sensitivity=[
+            {"input": "impute", "label_id": "imputasi", "first_order": -0.02, "total": 0.01},
+            {"input": "normalize", "label_id": "normalisasi", "first_order": 0.4, "total": 0.35},
+            {"input": "weights_L1", "label_id": "bobot", "first_order": 0.2, "total": 0.5},
+        ]
+    )
+    rows = {r["input"]: r for r in queries.sensitivity_rows(comp, "id")}
+    assert rows["impute"]["negative"] and not rows["impute"]["above_total"]
+    assert rows["normalize"]["above_total"] and not rows["normalize"]["negative"]
+    assert not rows["weights_L1"]["negative"] and not rows["weights_L1"]["above_total"]
+    assert rows["impute"]["first_order_low"] is None  # no bootstrap stored: no interval

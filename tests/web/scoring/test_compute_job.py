@@ -57,6 +57,11 @@ def test_compute_job_end_to_end(
     assert comp.audit["n_regions"] == 27 and comp.audit["cronbach"]
     assert comp.sensitivity and comp.recipe.startswith("format: ikp-recipe/1")
     assert comp.input_hash.startswith("sha256:")
+    # what the uncertainty analysis varied is stored with the computation
+    setup = comp.uncertainty_setup
+    assert setup["spec"]["n_runs"] == RUNS and setup["seed"] == 1
+    assert setup["inputs"] and set(setup["inputs"]) == {s["input"] for s in comp.sensitivity}
+    assert setup["class_labels"] == ["rendah", "sedang", "tinggi"]
     url = reverse("scoring:computation", args=[data_edition.slug, 1])
     assert job.result == {
         "computation": comp.pk,
@@ -87,7 +92,7 @@ def test_a_second_computation_is_the_next_version(
 ) -> None:
     start(personas["ri"].client, computed.edition, 0, django_capture_on_commit_callbacks)
     new = Computation.objects.get(edition=computed.edition, version=2)
-    assert new.uncertainty_runs == 0 and new.sensitivity == []
+    assert new.uncertainty_runs == 0 and new.sensitivity == [] and new.uncertainty_setup == {}
     assert new.results.filter(node_code="IKP", rank_p05__isnull=False).count() == 0
 
 

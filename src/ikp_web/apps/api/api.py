@@ -279,9 +279,12 @@ def edition_results(
     of one `level` (4 index, 3 dimension, 2 sub-dimension, 1 indicator). Filters: `province`
     (e.g. `32`), `class` (rendah | sedang | tinggi), `region` (`32.04`, `3204` or
     `kemendagri:32.04`). `ordering`: rank, score, code, name, province, class, interval
-    (rank_p05) or reliability; a leading `-` descends.
-    Each row: score, rank, class, rank interval (`rank_p05`–`rank_p95`), class probabilities,
-    reliability and, for Bawaslu's published figures, `source`."""
+    (rank_p05), reliability or `prob_<class>` (`prob_rendah`, `prob_sedang`, `prob_tinggi`);
+    a leading `-` descends (`class=sedang&ordering=-prob_tinggi`: the *sedang* regions most
+    likely to be *tinggi* first).
+    Each row: score, rank, class, rank interval (`rank_p05`–`rank_p95`), the probability of
+    every class (Monte Carlo; in `class_probabilities` and as `prob_<class>`), reliability and,
+    for Bawaslu's published figures, `source`."""
     user = _caller(request)
     fast_key, body = _fast_path(request)
     if body is not None:

@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from ikp import SYNTHETIC_LABEL, SYNTHETIC_LABEL_EN
-from ikp_web.apps.api.queries import FrameworkInfo, is_synthetic
+from ikp_web.apps.api.queries import FrameworkInfo, is_synthetic, prob_field
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.scoring.models import Computation
 
@@ -58,10 +58,24 @@ RESULTS_COLUMNS = (
     "label",
     "source",
 )
+
+
+def with_probabilities(columns: Sequence[str], class_labels: Sequence[str]) -> tuple[str, ...]:
+    """``columns`` with ``prob_<label>`` for each class label of the framework after ``class``
+    (``prob_rendah, prob_sedang, prob_tinggi`` for IKP)."""
+    i = list(columns).index("class") + 1
+    return (*columns[:i], *(prob_field(label) for label in class_labels), *columns[i:])
+
+
 COLUMN_NOTES = (
     ("rank", "peringkat, 1 = paling rawan / rank, 1 = most vulnerable"),
     ("score", "skor 0–100, makin tinggi makin rawan / score 0–100, higher = more vulnerable"),
     ("class", "kelas kerawanan: rendah, sedang, tinggi / vulnerability class"),
+    (
+        "prob_<kelas>",
+        "peluang wilayah berada di kelas itu (bagian ulangan Monte Carlo), 0–1 / probability of "
+        "the class (share of Monte Carlo runs), 0–1",
+    ),
     (
         "rank_p05, rank_p95",
         "interval peringkat 90% dari analisis ketidakpastian (Monte Carlo) / 90% rank interval "
@@ -85,6 +99,11 @@ class Table:
 
 def _round(value: Any, digits: int = 4) -> Any:
     return round(value, digits) if isinstance(value, float) else value
+
+
+def _probabilities(row: dict[str, Any], labels: Sequence[str]) -> list[Any]:
+    probs = row["class_probabilities"]
+    return [_round(probs.get(label)) for label in labels]
 
 
 def _provenance(edition: Edition, comp: Computation) -> tuple[bool, str, str]:
@@ -130,6 +149,7 @@ def ranking_table(
     synthetic, label, default_source = _provenance(edition, comp)
     node = info.nodes[str(filters["node"])]
     title = f"Peringkat {node.code} — {node.name_id} / Ranking {node.name_en or node.code}"
+    labels = info.class_labels
     data = [
         [
             r["rank"],
@@ -139,6 +159,7 @@ def ranking_table(
             r["province_name"],
             _round(r["score"]),
             r["class"] or "",
+            *_probabilities(r, labels),
             r["rank_p05"],
             r["rank_p95"],
             _round(r["reliability"]),
@@ -151,7 +172,7 @@ def ranking_table(
     return Table(
         title,
         "Peringkat",
-        RANKING_COLUMNS,
+        with_probabilities(RANKING_COLUMNS, labels),
         data,
         synthetic,
         _cover(title, edition, comp, filters),
@@ -192,6 +213,7 @@ def results_table(
                 _round(r["score"]),
                 r["rank"],
                 r["class"] or "",
+                *_probabilities(r, info.class_labels),
                 r["rank_p05"],
                 r["rank_median"],
                 r["rank_p95"],
@@ -201,9 +223,8 @@ def results_table(
                 r["source"] or default_source,
             ]
         )
-    return Table(
-        title, "Hasil", RESULTS_COLUMNS, data, synthetic, _cover(title, edition, comp, filters)
-    )
+    columns = with_probabilities(RESULTS_COLUMNS, info.class_labels)
+    return Table(title, "Hasil", columns, data, synthetic, _cover(title, edition, comp, filters))
 
 
 def to_csv(table: Table) -> bytes:

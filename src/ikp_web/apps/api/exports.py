@@ -32,10 +32,11 @@ def _stamp(value: Any) -> str:
 def export_path(comp: Computation, level: int | None, province: str | None) -> str:
     """Where the results workbook of ``comp`` (one level / province, or all) is stored. The name
     carries the computation's id, creation and publication time, so a file never outlives the
-    numbers it holds (nor is reused by another database's computation of the same id)."""
+    numbers it holds (nor is reused by another database's computation of the same id), and the
+    column format (a file built before ``prob_<label>`` columns is not served)."""
     parts = [
         f"hasil-{comp.edition.slug}-v{comp.version}",
-        f"c{comp.pk}-{_stamp(comp.created)}-{_stamp(comp.published_at)}",
+        f"c{comp.pk}-{_stamp(comp.created)}-{_stamp(comp.published_at)}-f{q.PAYLOAD_FORMAT}",
         f"l{level if level is not None else 'all'}-p{province or 'all'}",
     ]
     return f"{EXPORT_DIR}/{'-'.join(parts)}.xlsx"

@@ -56,6 +56,20 @@ ORDERINGS = tuple(
     for key in ("rank", "score", "code", "name", "province", "class", "interval", "reliability")
     for sign in ("", "-")
 )
+#: the flat probability field of a class label (``prob_tinggi``), also an ordering key
+PROB_PREFIX = "prob_"
+
+
+def prob_field(label: str) -> str:
+    return f"{PROB_PREFIX}{label}"
+
+
+def orderings(class_labels: Sequence[str]) -> tuple[str, ...]:
+    """Valid ``ordering`` values: :data:`ORDERINGS` and ``[-]prob_<label>`` for each class label
+    of the framework (``-prob_tinggi``: most likely *tinggi* first)."""
+    return ORDERINGS + tuple(
+        f"{sign}{prob_field(label)}" for label in class_labels for sign in ("", "-")
+    )
 
 
 def synthetic_fields(synthetic: bool) -> dict[str, Any]:
@@ -308,11 +322,16 @@ def is_synthetic(edition: Edition, comp: Computation | None) -> bool:
     return bool(edition.synthetic or (comp is not None and comp.synthetic))
 
 
+#: bumped when the shape of cached rows or payloads changes (2: ``prob_<label>`` fields), so a
+#: deployment never serves a body cached by the previous code
+PAYLOAD_FORMAT = 2
+
+
 def cache_marker(comp: Computation) -> str | None:
     """A cache key part for a published (immutable) computation, else None (do not cache)."""
     if not comp.published or comp.published_at is None:
         return None
-    return f"{comp.pk}.{comp.published_at.timestamp():.6f}"
+    return f"f{PAYLOAD_FORMAT}.{comp.pk}.{comp.published_at.timestamp():.6f}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -329,6 +348,8 @@ def _rows_from_db(
         qs = qs.filter(node_code=node)
     if level:
         qs = qs.filter(level=level)
+    edition = Edition.objects.select_related("framework").get(pk=comp.edition_id)
+    labels = framework_info(edition.framework).class_labels
     rows = []
     for r in qs.values_list(
         "region__code",
@@ -348,6 +369,7 @@ def _rows_from_db(
         "reliability",
         "source",
     ):
+        probs = {k: clean_float(v) for k, v in (r[13] or {}).items()}
         rows.append(
             {
                 "region_code": r[0],
@@ -362,7 +384,8 @@ def _rows_from_db(
                 "rank_p05": _rank(r[10]),
                 "rank_median": _rank(r[11]),
                 "rank_p95": _rank(r[12]),
-                "class_probabilities": {k: clean_float(v) for k, v in (r[13] or {}).items()},
+                "class_probabilities": probs,
+                **{prob_field(label): probs.get(label) for label in labels},
                 "reliability": clean_float(r[14]),
                 "source": r[15] or None,
             }
@@ -451,8 +474,9 @@ def result_filter(
         raise ApiError.invalid("class", klass, list(info.class_labels))
     region_code = _code(region, "region") if region else None
     ordering = (ordering or "rank").strip()
-    if ordering not in ORDERINGS:
-        raise ApiError.invalid("ordering", ordering, list(ORDERINGS))
+    valid = orderings(info.class_labels)
+    if ordering not in valid:
+        raise ApiError.invalid("ordering", ordering, list(valid))
     return ResultFilter(
         node, level, province_code, klass, region_code, ordering, tuple(info.class_labels)
     )
@@ -494,7 +518,8 @@ def order_rows(
     rows: list[dict[str, Any]], ordering: str, class_labels: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
     """Order by ``rank``, ``score``, ``interval`` (rank_p05), ``reliability``, ``class`` (in
-    the framework's class order), ``code``, ``name`` or ``province``; ``-`` descends. Missing
+    the framework's class order), ``prob_<label>`` (the probability of that class), ``code``,
+    ``name`` or ``province``; ``-`` descends; ties by region code. Missing
     values go last either way; each node's rows stay together."""
     field = ordering.lstrip("-")
     reverse = ordering.startswith("-")
@@ -509,6 +534,9 @@ def order_rows(
         if field == "class":
             label = row["class"]
             return float(class_labels.index(label)) if label in class_labels else None
+        if field.startswith(PROB_PREFIX):
+            number = row["class_probabilities"].get(field[len(PROB_PREFIX) :])
+            return None if number is None else float(number)
         number = row[_NUMERIC_ORDER[field]]
         return None if number is None else float(number)
 

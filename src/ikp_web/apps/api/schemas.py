@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 
 class ErrorOut(Schema):
@@ -113,9 +114,18 @@ class ResultOut(Schema):
     rank_p05: float | None = Field(None, description="5th percentile of the rank (Monte Carlo)")
     rank_median: float | None
     rank_p95: float | None = Field(None, description="95th percentile of the rank (Monte Carlo)")
-    class_probabilities: dict[str, float | None]
+    class_probabilities: dict[str, float | None] = Field(
+        ..., description="class label → probability of the class (Monte Carlo share of runs)"
+    )
+    # one flat field per class label of the framework (IKP: rendah, sedang, tinggi); another
+    # framework's labels arrive as further prob_<label> fields (extra fields are allowed)
+    prob_rendah: float | None = Field(None, description="P(class = rendah), Monte Carlo")
+    prob_sedang: float | None = Field(None, description="P(class = sedang), Monte Carlo")
+    prob_tinggi: float | None = Field(None, description="P(class = tinggi), Monte Carlo")
     reliability: float | None = Field(None, description="share of the region's data present")
     source: str | None = Field(None, description="source of a published Bawaslu figure")
+
+    model_config = ConfigDict(extra="allow")
 
 
 class ResultsPage(PageMeta, Synthetic):

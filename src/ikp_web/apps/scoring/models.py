@@ -28,6 +28,9 @@ class Computation(models.Model):
     audit = models.JSONField(default=dict, blank=True)
     sensitivity = models.JSONField(default=list, blank=True)
     uncertainty_runs = models.PositiveIntegerField(default=0)
+    # what the uncertainty analysis varied: the spec (``UncertaintySpec.model_dump``), the
+    # names of the varied inputs, the class labels and the number of evaluations
+    uncertainty_setup = models.JSONField(default=dict, blank=True)
     synthetic = models.BooleanField(default=False)
     source = models.TextField(blank=True)
     created_by = models.ForeignKey(

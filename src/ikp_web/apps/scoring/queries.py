@@ -5,6 +5,7 @@ and the version history. Numbers come from stored results; comparisons call the 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -217,19 +218,34 @@ def audit_summary(comp: Computation, framework: Framework | None, lang: str) -> 
     }
 
 
+def _finite(value: Any) -> float | None:
+    """A stored (JSON) index or interval bound, None when missing or not finite."""
+    ok = isinstance(value, int | float) and math.isfinite(value)
+    return float(value) if ok else None
+
+
 def sensitivity_rows(comp: Computation, lang: str) -> list[dict[str, Any]]:
+    """The stored Sobol indices, largest total first, with their bootstrap intervals (when
+    stored) and two reading aids: ``negative`` (a first-order estimate below 0: estimation
+    error around a true value near 0) and ``above_total`` (first-order above total: in theory
+    total ≥ first-order, so this too is estimation error)."""
     rows = []
     for r in comp.sensitivity or []:
+        first, total = _finite(r.get("first_order")), _finite(r.get("total"))
         rows.append(
             {
                 "input": r.get("input"),
                 "label": (r.get("label") if lang == "en" else r.get("label_id"))
                 or r.get("label")
                 or r.get("input"),
-                "first_order": r.get("first_order"),
-                "total": r.get("total"),
-                "total_low": r.get("total_low"),
-                "total_high": r.get("total_high"),
+                "first_order": first,
+                "first_order_low": _finite(r.get("first_order_low")),
+                "first_order_high": _finite(r.get("first_order_high")),
+                "total": total,
+                "total_low": _finite(r.get("total_low")),
+                "total_high": _finite(r.get("total_high")),
+                "negative": first is not None and first < 0,
+                "above_total": first is not None and total is not None and first > total,
             }
         )
     rows.sort(key=lambda r: -(r["total"] or 0.0))

@@ -25,7 +25,12 @@ from ikp.jsonsafe import plain as _json_safe
 from ikp.published import published_provinces
 from ikp.run import IndexRun, compute
 from ikp.sample import combine_levels
-from ikp.uncertainty import UncertaintySpec, run_sensitivity, run_uncertainty
+from ikp.uncertainty import (
+    UncertaintyResult,
+    UncertaintySpec,
+    run_sensitivity,
+    run_uncertainty,
+)
 from ikp_web.apps.core.models import Job
 from ikp_web.apps.core.services import audit, job_create, job_fail, job_finish, job_progress
 from ikp_web.apps.frameworks.models import Edition
@@ -86,12 +91,27 @@ def store_run(
     run: IndexRun,
     *,
     actor: Any = None,
-    uncertainty: pd.DataFrame | None = None,
+    uncertainty: UncertaintyResult | pd.DataFrame | None = None,
     runs: int = 0,
     job_id: int | None = None,
     source: str = "",
 ) -> Computation:
+    """Store ``run`` as the edition's next computation version. ``uncertainty``: the Monte Carlo
+    result (its table gives the rank intervals and class probabilities; its spec and the names
+    of the inputs it varied are kept in ``uncertainty_setup``), or just its table."""
     Edition.objects.select_for_update().filter(pk=edition.pk).first()  # versions one at a time
+    setup: dict[str, Any] = {}
+    if isinstance(uncertainty, UncertaintyResult):
+        setup = _json_safe(
+            {
+                "spec": uncertainty.spec.model_dump(mode="json"),
+                "inputs": list(uncertainty.inputs),
+                "class_labels": list(uncertainty.class_labels),
+                "seed": uncertainty.seed,
+                "n_evaluations": uncertainty.n_evaluations,
+            }
+        )
+        uncertainty = uncertainty.table
     version = (edition.computations.aggregate(v=Max("version"))["v"] or 0) + 1
     comp = Computation.objects.create(
         edition=edition,
@@ -101,6 +121,7 @@ def store_run(
         input_hash=run.input_hash,
         audit=_json_safe(run_audit(run).to_dict()),
         uncertainty_runs=runs,
+        uncertainty_setup=setup,
         synthetic=bool(run.metadata.get("synthetic")) or edition.synthetic,
         source=source,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -157,7 +178,7 @@ def compute_edition(
         def progress(done: int, total: int) -> None:
             job_progress(job_id, 20 + int(50 * done / max(total, 1)), f"Monte Carlo {done}/{total}")
 
-        unc = run_uncertainty(run, UncertaintySpec(n_runs=runs, seed=1), progress=progress).table
+        unc = run_uncertainty(run, UncertaintySpec(n_runs=runs, seed=1), progress=progress)
 
         def sa_progress(done: int, total: int) -> None:
             job_progress(

@@ -19,7 +19,7 @@ from ikp_web.apps.accounts.services import can_see_unpublished
 from ikp_web.apps.frameworks.models import Edition, FrameworkVersion
 from ikp_web.apps.scoring.models import Computation
 
-CACHE_PREFIX = "dash2"
+CACHE_PREFIX = "dash3"  # bumped when cached fragments change shape
 CACHE_SECONDS = 60 * 60 * 24
 REGION_SECONDS = 300
 OBSERVATION_STATE_SECONDS = 60

@@ -65,6 +65,13 @@ def width(value: Any) -> str:
 
 
 @register.filter
+def share(value: Any) -> str:
+    """A share 0…1 as a CSS width percentage, clamped."""
+    x = _finite(value)
+    return "0" if x is None else f"{max(0.0, min(100.0, 100 * x)):.1f}"
+
+
+@register.filter
 def signed(value: Any, digits: int = 2) -> str:
     x = _finite(value)
     if x is None:

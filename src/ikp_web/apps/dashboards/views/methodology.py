@@ -30,6 +30,7 @@ from ikp_web.apps.dashboards.queries import (
     resolve_choice,
 )
 from ikp_web.apps.dashboards.views.common import base_context, choose, seen
+from ikp_web.apps.dashboards.views.uncertainty_sources import uncertainty_sources
 from ikp_web.apps.scoring.models import Computation
 
 STEP_INFO: dict[str, tuple[Any, str]] = {
@@ -229,6 +230,7 @@ def methodology(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "assumptions": list(fw.assumptions),
             "sources": list(fw.sources),
             "uncertainty": uncertainty(choice),
+            "unc_sources": uncertainty_sources(choice, fw, lang()),
             "published_note": (
                 PUBLISHED_SOURCE_NOTE_EN if lang() == "en" else PUBLISHED_SOURCE_NOTE
             )

@@ -1,5 +1,9 @@
 """``/peringkat/``: the ranking table, sortable on the server (``?sort=``), filtered by province,
-class and component (``?provinsi=``, ``?kelas=``, ``?dimensi=``)."""
+class and component (``?provinsi=``, ``?kelas=``, ``?dimensi=``). With an uncertainty analysis
+the table shows the probability of every class, P(rendah), P(sedang), P(tinggi), each sortable
+(``?sort=-prob_tinggi``); the quick view *sedang tapi berisiko* is
+``?kelas=sedang&sort=-prob_tinggi``. The sort keys are the API's ``ordering`` values, so the
+table's downloads keep the page's order."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ikp_web.apps.api.queries import PROB_PREFIX, prob_field
 from ikp_web.apps.dashboards.maps import lang, national_geometry, profile_url
 from ikp_web.apps.dashboards.queries import Choice, CompData, Labels, Row, cached, comp_data
 from ikp_web.apps.dashboards.views.common import (
@@ -26,7 +31,7 @@ from ikp_web.apps.dashboards.views.common import (
     requested_level,
 )
 
-# sort key → (value of an entry, text column?)
+# sort keys (and ``prob_<label>`` for each class label of the framework)
 SORT_KEYS = ("rank", "score", "name", "code", "province", "class", "interval", "reliability")
 TEXT_KEYS = {"name", "code", "province"}
 DOWNLOAD_CSV = "/unduh/peringkat.csv"
@@ -42,11 +47,13 @@ class Entry:
     row: Row
     class_index: int
     class_name: str
-    class_probability: float | None
+    probs: list[tuple[str, float | None]]  # (class label, probability) in the framework's order
     url: str | None
 
     def sort_value(self, key: str) -> Any:
         r = self.row
+        if key.startswith(PROB_PREFIX):
+            return r.probs.get(key[len(PROB_PREFIX) :])
         return {
             "rank": r.rank,
             "score": r.score,
@@ -76,7 +83,7 @@ def entries(
                 row=row,
                 class_index=i,
                 class_name=labels.name(row.klass, language) if row.klass else "",
-                class_probability=row.probs.get(row.klass) if row.klass else None,
+                probs=[(lab, row.probs.get(lab)) for lab in labels.id],
                 url=profile_url(code, choice) if code in current_codes else None,
             )
         )
@@ -88,7 +95,9 @@ def sort_entries(items: list[Entry], sort: str) -> list[Entry]:
     keyed = [(e.sort_value(key), e) for e in items]
     present = [(v, e) for v, e in keyed if v is not None]
     missing = [e for v, e in keyed if v is None]
-    present.sort(key=lambda ve: (ve[0], ve[1].code), reverse=sort.startswith("-"))
+    # ties by region code in both directions (as the API and the downloads order them)
+    present.sort(key=lambda ve: ve[1].code)
+    present.sort(key=lambda ve: ve[0], reverse=sort.startswith("-"))
     missing.sort(key=lambda e: e.code)
     return [e for _, e in present] + missing
 
@@ -116,15 +125,18 @@ def table(
         items = sort_entries(items, sort)
         flags = {
             "has_interval": any(e.row.rank_p05 is not None for e in items),
-            "has_probs": any(e.class_probability is not None for e in items),
+            "has_probs": any(p is not None for e in items for _, p in e.probs),
             "has_reliability": any(e.row.reliability is not None for e in items),
             "has_sources": any(e.row.source for e in items),
         }
+        n_columns = 5 + (choice.level == "regency") + sum(flags.values())
+        if flags["has_probs"]:
+            n_columns += len(labels.id) - 1
         html = render_to_string(
             "dashboards/_ranking_rows.html",
             {
                 "items": items,
-                "n_columns": 5 + (choice.level == "regency") + sum(flags.values()),
+                "n_columns": n_columns,
                 "show_province": choice.level == "regency",
                 **flags,
             },
@@ -158,7 +170,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         notes.append(_("Kelas %(name)s tidak dikenal; diabaikan.") % {"name": klass})
         klass = ""
     sort = request.GET.get("sort", "") or "rank"
-    if sort.lstrip("-") not in SORT_KEYS:
+    if sort.lstrip("-") not in sort_keys(labels.id):
         notes.append(
             _("Urutan %(sort)s tidak dikenal; diurutkan menurut peringkat.") % {"sort": sort}
         )
@@ -183,7 +195,9 @@ def ranking(request: HttpRequest) -> HttpResponse:
     if found["has_interval"]:
         columns.append(("interval", _("Interval peringkat (p05–p95)"), "num", True))
     if found["has_probs"]:
-        columns.append(("prob", _("P(kelas)"), "num", False))
+        columns += [
+            (prob_field(lab), f"P({labels.name(lab, lang())})", "num", True) for lab in labels.id
+        ]
     if found["has_reliability"]:
         columns.append(("reliability", _("Keandalan data"), "num", True))
     if found["has_sources"]:
@@ -237,6 +251,31 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "download_xlsx": f"{DOWNLOAD_XLSX}?{query}",
             "n_scored": data.n_scored.get(node, 0),
             "is_index": node == fw.root,
+            "at_risk": at_risk(labels, found["has_probs"], params, klass, sort),
         }
     )
     return render(request, "dashboards/ranking.html", ctx)
+
+
+def sort_keys(class_labels: tuple[str, ...]) -> tuple[str, ...]:
+    return SORT_KEYS + tuple(prob_field(lab) for lab in class_labels)
+
+
+def at_risk(
+    labels: Labels, has_probs: bool, params: dict[str, str], klass: str, sort: str
+) -> dict[str, Any] | None:
+    """The quick view *sedang tapi berisiko*: the regions of the second-highest class, most
+    likely to be in the highest class first (``?kelas=sedang&sort=-prob_tinggi``). None without
+    class probabilities or with fewer than two classes."""
+    if not has_probs or len(labels.id) < 2:
+        return None
+    middle, top = labels.id[-2], labels.id[-1]
+    sort_key = f"-{prob_field(top)}"
+    query = urlencode({**params, "kelas": middle, "sort": sort_key})
+    names = {"middle": labels.name(middle, lang()), "top": labels.name(top, lang())}
+    return {
+        "href": f"?{query}",
+        "active": klass == middle and sort == sort_key,
+        "label": _("%(middle)s tapi berisiko") % names,
+        "help": _("wilayah kelas %(middle)s, yang paling mungkin %(top)s lebih dulu") % names,
+    }

@@ -112,6 +112,34 @@ def node_lines(
     return out
 
 
+@dataclass
+class ProbLine:
+    """The class probabilities of one node for one region (Monte Carlo)."""
+
+    code: str
+    name: str
+    cells: list[tuple[str, str, float | None, bool]]  # (css, class name, P, own class?)
+
+
+def probability_lines(fw: Framework, data: CompData, labels: Labels, code: str) -> list[ProbLine]:
+    """P(every class) of the index and of every dimension and sub-dimension that has stored
+    probabilities (the uncertainty analysis stores them for the index; ``targets="all"`` also
+    for the aggregates), in the framework's order."""
+    out = []
+    language = lang()
+    for node in data.node_order:
+        row = data.nodes[node].get(code)
+        n = fw.nodes.get(node)
+        if row is None or n is None or not row.probs:
+            continue
+        cells = [
+            (f"k{i}", labels.name(lab, language), row.probs.get(lab), lab == row.klass)
+            for i, lab in enumerate(labels.id)
+        ]
+        out.append(ProbLine(node, n.name(language), cells))
+    return out
+
+
 def region(request: HttpRequest, code: str) -> HttpResponse:
     reg = region_or_404(code)
     level = "province" if reg.level == 1 else "regency"
@@ -154,11 +182,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
             )
             % {"edition": choice.region_edition, "src": f"{data.names.get(src, src)} ({src})"}
         )
-    probs = []
-    if root_row is not None:
-        for i, lab in enumerate(labels.id):
-            if lab in root_row.probs:
-                probs.append((f"k{i}", labels.name(lab, lang()), root_row.probs[lab]))
+    probs = probability_lines(fw, data, labels, src)
     ctx.update(
         {
             "notes": notes,
@@ -171,6 +195,9 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
             if root_row and root_row.klass
             else "",
             "probs": probs,
+            "prob_headers": [
+                (f"k{i}", labels.name(lab, lang())) for i, lab in enumerate(labels.id)
+            ],
             "comparisons": comparisons(request, choice, data, fw, reg, src, level),
             "dimensions_html": cached(
                 choice,
