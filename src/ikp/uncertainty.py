@@ -504,6 +504,7 @@ class _Engine:
 
         # ---- precomputed normalised matrices and aggregation specs
         self.matrices = self._matrices()
+        self._transposed: dict[tuple[int, int, int], FloatArray] = {}
         self.noisy: _NoisyData | None = _NoisyData(self) if data_noise.active else None
         self.agg_specs = [self._agg_specs(alt) for alt in self.aggregate_alts]
         self.rescale = self._rescale_specs()
@@ -738,9 +739,9 @@ class _Engine:
         # per aggregation method: a level-2 buffer (nodes, chunk, regions), its rows, fill
         pending: dict[int, tuple[FloatArray, IntArray, int]] = {}
         spare: dict[int, FloatArray] = {}  # flushed buffers, reused (no fresh pages per chunk)
-        # the first data draw's blocks per (imputation, normalisation, aggregation): later
-        # draws have the same missing cells and reuse their masks
-        base_blocks: dict[tuple[int, int, int], list[_Block | None]] = {}
+        # per (imputation, normalisation, aggregation): the level-2 masks, which every data
+        # draw shares (resampling never changes which cells are missing)
+        masks: dict[tuple[int, int, int], list[_Mask | None]] = {}
         done = 0
 
         def flush(ai: int) -> None:
@@ -771,13 +772,15 @@ class _Engine:
             di, ii = divmod(c, self._radix("impute"))
             specs = self.agg_specs[ai]
             try:
-                matrix = (
+                xt = (
                     self.noisy.matrix(di, ii, nj)
                     if self.noisy is not None
-                    else self.matrices[(0, ii, nj)]
+                    else self._zero_filled_t(ii, nj)
                 )
-                blocks = self._level2_blocks(matrix, specs, like=base_blocks.get((ii, nj, ai)))
-                base_blocks.setdefault((ii, nj, ai), blocks)
+                key = (ii, nj, ai)
+                if key not in masks:
+                    masks[key] = self._level2_masks(self.matrices[(0, ii, nj)], specs)
+                blocks = self._level2_blocks(xt, masks[key])
                 start = 0
                 while start < group.size:
                     if ai not in pending:
@@ -815,22 +818,62 @@ class _Engine:
         per_row = max(len(self.levels[2].codes), 1) * max(self.n, 1) * 8
         return int(max(16, min(self.spec.chunk_size, (48 * 2**20) // per_row)))
 
-    def _level2_blocks(
-        self,
-        x: FloatArray,
-        specs: dict[str, _AggSpec],
-        like: list[_Block | None] | None = None,
-    ) -> list[_Block | None]:
-        """Per level-2 node: its children's columns transformed for the node's aggregation
-        method (missing cells 0), the present mask (None when complete) and the regions whose
-        coverage makes the node missing. Computed once per (data variant, method set)."""
+    def _zero_filled_t(self, i: int, j: int) -> FloatArray:
+        """The observed data's normalised matrix of alternatives (i, j), transposed
+        (indicators × regions, C order) with missing cells 0; cached."""
+        key = (-1, i, j)
+        if key not in self._transposed:
+            self._transposed[key] = zero_filled_t(self.matrices[(0, i, j)])
+        return self._transposed[key]
+
+    def _level2_masks(self, x: FloatArray, specs: dict[str, _AggSpec]) -> list[_Mask | None]:
+        """Per level-2 node, from a matrix with its missing cells (NaN): the method, the
+        present mask (transposed; None when complete) and the regions whose coverage makes the
+        node missing."""
         lv = self.levels[2]
-        out: list[_Block | None] = []
-        for j, (parent, sl) in enumerate(zip(lv.parents, lv.child_slices, strict=True)):
+        out: list[_Mask | None] = []
+        for parent, sl in zip(lv.parents, lv.child_slices, strict=True):
             if sl.stop == sl.start:
                 out.append(None)
                 continue
-            out.append(_prepare_block(x[:, sl], specs[parent], like[j] if like else None))
+            method, p = _resolve_method(specs[parent])
+            present = ~np.isnan(x[:, sl])
+            missing_rows = None
+            mask_t = None
+            if not present.all():
+                coverage = present.sum(axis=1) / present.shape[1]
+                rows = (coverage < specs[parent].min_coverage) | (coverage == 0)
+                missing_rows = rows if rows.any() else None
+                mask_t = np.ascontiguousarray(present.T)
+            out.append(_Mask(method, p, mask_t, missing_rows))
+        return out
+
+    def _level2_blocks(self, xt: FloatArray, masks: list[_Mask | None]) -> list[_Block | None]:
+        """Per level-2 node: its children's rows of ``xt`` (indicators × regions, missing cells
+        0) transformed for the node's aggregation method — a view for the arithmetic mean."""
+        out: list[_Block | None] = []
+        for sl, m in zip(self.levels[2].child_slices, masks, strict=True):
+            if m is None:
+                out.append(None)
+                continue
+            x = xt[sl]
+            if m.method == "arithmetic":
+                transformed = x
+            else:
+                present = m.present_t if m.present_t is not None else np.ones(x.shape, dtype=bool)
+                _check_domain(m.method, m.p, x, present)
+                with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                    t = _transform(m.method, m.p, np.where(present, x, 1.0))
+                transformed = np.where(present, t, 0.0)
+            out.append(
+                _Block(
+                    method=m.method,
+                    p=m.p,
+                    transformed=transformed,
+                    present=None if m.present_t is None else m.present_float(),
+                    missing_rows=m.missing_rows,
+                )
+            )
         return out
 
     def _factors(self, u: FloatArray) -> dict[int, FloatArray]:
@@ -932,6 +975,10 @@ class _NoisyData:
         self._last: tuple[int, IntArray] | None = None
         self._cols = cols
         self._work: dict[tuple[int, int], FloatArray] = {}
+        self._plans: dict[tuple[int, int], tuple[Any, ...]] = {}
+        # the varying cells' positions in the transposed (indicators × regions) layout
+        n_regions = x.shape[0]
+        self.cells_t = cols * n_regions + self.cells // k
         # centring: per (imputation, normalisation) and varying cell, nominal value minus the
         # expected normalised value of the resampled count, so the noise has mean zero on
         # the fitted scale (the skew of the noise is kept)
@@ -962,25 +1009,35 @@ class _NoisyData:
         return self._last[1]
 
     def matrix(self, d: int, i: int, j: int) -> FloatArray:
-        """The normalised matrix of draw ``d`` under alternatives (i, j). Only the varying
-        cells differ between draws, so one working copy per (i, j) is rewritten in place: the
-        returned array is valid until the next call for the same (i, j)."""
+        """The normalised matrix of draw ``d`` under alternatives (i, j), transposed
+        (indicators × regions) with missing cells 0. Only the varying cells differ between
+        draws, so one working copy per (i, j) is rewritten in place: the returned array is
+        valid until the next call for the same (i, j)."""
         work = self._work.get((i, j))
         if work is None:
-            work = self._work[(i, j)] = np.array(self.engine.matrices[(0, i, j)], copy=True)
+            work = self._work[(i, j)] = zero_filled_t(self.engine.matrices[(0, i, j)])
         table, offsets, limits, usable = self.tables[(i, j)]
-        k = self.counts(d)
-        cols = self._cols
-        use = usable[cols]
-        idx = offsets[cols[use]] + np.minimum(k[use], limits[cols[use]])
-        work.reshape(-1)[self.cells[use]] = table[idx] + self.shift[(i, j)][use]
+        plan = self._plans.get((i, j))
+        if plan is None:
+            use = usable[self._cols]
+            plan = self._plans[(i, j)] = (
+                use,
+                offsets[self._cols[use]],
+                limits[self._cols[use]],
+                self.cells_t[use],
+                self.shift[(i, j)][use],
+            )
+        use, base, top, where, shift = plan
+        k = self.counts(d)[use]
+        np.minimum(k, top, out=k)
+        work.reshape(-1)[where] = table[base + k] + shift
         return work
 
 
 @dataclass(frozen=True)
 class _Block:
-    """A level-2 node's children, prepared for many weight sets: ``transformed`` (n, k) is
-    T(x) with missing cells 0 (T = identity, log, 1/x or x**p), ``present`` (n, k) the mask as
+    """A level-2 node's children, prepared for many weight sets: ``transformed`` (k, n) is
+    T(x) with missing cells 0 (T = identity, log, 1/x or x**p), ``present`` (k, n) the mask as
     floats or None when nothing is missing, ``missing_rows`` the regions whose coverage makes
     the node missing."""
 
@@ -993,8 +1050,8 @@ class _Block:
     def aggregate(self, w: FloatArray) -> FloatArray:
         """(R, n) scores for weight sets ``w`` (k, R): one row per replication."""
         _check_weight_sets(w)
-        num = w.T @ self.transformed.T
-        den = w.T @ self.present.T if self.present is not None else w.sum(axis=0)[:, None]
+        num = w.T @ self.transformed
+        den = w.T @ self.present if self.present is not None else w.sum(axis=0)[:, None]
         out = _finish(self.method, self.p, num, den)
         if self.missing_rows is not None:
             out[:, self.missing_rows] = np.nan
@@ -1057,36 +1114,28 @@ def _check_weight_sets(w: FloatArray) -> None:
         raise MethodError("weights must be finite numbers >= 0")
 
 
-def _prepare_block(x: FloatArray, spec: _AggSpec, like: _Block | None = None) -> _Block:
-    """A level-2 block of ``x``; ``like``: a block of a matrix with the same missing cells
-    (another data draw), whose masks are reused."""
-    method, p = _resolve_method(spec)
-    if like is not None and method == "arithmetic":
-        present_mask = like.present
-        transformed = (
-            np.ascontiguousarray(x)
-            if present_mask is None
-            else np.where(present_mask > 0, x, 0.0)  # missing cells 0
-        )
-        return replace(like, transformed=transformed)
-    present = ~np.isnan(x)
-    _check_domain(method, p, x, present)
-    complete = bool(present.all())
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        t = _transform(method, p, np.where(present, x, 1.0))
-    transformed = np.ascontiguousarray(np.where(present, t, 0.0))
-    k = x.shape[1]
-    missing_rows = None
-    if not complete:
-        coverage = present.sum(axis=1) / k
-        missing_rows = (coverage < spec.min_coverage) | (coverage == 0)
-    return _Block(
-        method=method,
-        p=p,
-        transformed=transformed,
-        present=None if complete else np.ascontiguousarray(present, dtype=np.float64),
-        missing_rows=missing_rows if missing_rows is not None and missing_rows.any() else None,
-    )
+@dataclass
+class _Mask:
+    """What a level-2 node's blocks share across data draws (see ``_level2_masks``)."""
+
+    method: str
+    p: float | None
+    present_t: BoolArray | None
+    missing_rows: BoolArray | None
+    _float: FloatArray | None = None
+
+    def present_float(self) -> FloatArray:
+        if self._float is None:
+            assert self.present_t is not None
+            self._float = np.ascontiguousarray(self.present_t, dtype=np.float64)
+        return self._float
+
+
+def zero_filled_t(x: FloatArray) -> FloatArray:
+    """``x`` (regions × indicators) transposed to C order with missing cells 0."""
+    out = np.ascontiguousarray(np.asarray(x, dtype=np.float64).T)
+    out[np.isnan(out)] = 0.0
+    return out
 
 
 _METHOD_ALIASES = {
@@ -1136,7 +1185,6 @@ def _aggregate_stack(y: FloatArray, wb: FloatArray, s: _AggSpec) -> FloatArray:
     (k, A, 1); returns (A, B). See :func:`aggregate_stacked`. Without missing values the
     numerator is one contraction over the children (``einsum``); with missing values the
     children are added one by one with the present mask."""
-    k = y.shape[0]
     shape = y.shape[1:]
     method, p = _resolve_method(s)
     _check_weight_sets(wb)
@@ -1147,9 +1195,28 @@ def _aggregate_stack(y: FloatArray, wb: FloatArray, s: _AggSpec) -> FloatArray:
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         t = y if method == "arithmetic" else _transform(method, p, y)
         num = np.einsum("kab,ka->ab" if per_row else "kab,kb->ab", t, w2)
-    if not np.isnan(num).any():  # nothing missing (NaN propagates through the sum)
-        total = w2.sum(axis=0)
-        return _finish(method, p, num, total[:, None] if per_row else total[None, :])
+    total = w2.sum(axis=0)
+    out = _finish(method, p, num, total[:, None] if per_row else total[None, :])
+    bad = np.isnan(num)  # a missing child (NaN propagates through the sum)
+    if not bad.any():
+        return out
+    # redo only the regions with a missing child, dropping it and rescaling the weights
+    if per_row:
+        idx = np.flatnonzero(bad.any(axis=0))
+        out[:, idx] = _aggregate_masked(y[:, :, idx], wb, method, p, s.min_coverage)
+    else:
+        idx = np.flatnonzero(bad.any(axis=1))
+        out[idx, :] = _aggregate_masked(y[:, idx, :], wb, method, p, s.min_coverage)
+    return out
+
+
+def _aggregate_masked(
+    y: FloatArray, wb: FloatArray, method: str, p: float | None, min_coverage: float
+) -> FloatArray:
+    """The masked rule of :func:`_aggregate_stack`: missing children dropped and the remaining
+    weights rescaled; coverage 0 or below ``min_coverage`` gives NaN."""
+    k = y.shape[0]
+    shape = y.shape[1:]
     present = ~np.isnan(y)
     num = np.zeros(shape)
     den = np.zeros(shape)
@@ -1162,7 +1229,7 @@ def _aggregate_stack(y: FloatArray, wb: FloatArray, s: _AggSpec) -> FloatArray:
             num += tmp
     res = _finish(method, p, num, den)
     coverage = present.sum(axis=0) / k
-    res[(coverage < s.min_coverage) | (coverage == 0)] = np.nan
+    res[(coverage < min_coverage) | (coverage == 0)] = np.nan
     return res
 
 
@@ -1379,11 +1446,11 @@ def column_quantiles(x: npt.ArrayLike, probs: Sequence[float]) -> FloatArray:
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns give NaN
             return np.asarray(np.nanquantile(arr.astype(np.float64), q, axis=0), dtype=np.float64)
-    rows = np.ascontiguousarray(arr.T)
+    part = np.array(arr.T, order="C")  # our own copy, partitioned in place
     h = q * (m - 1)
     lo = np.floor(h).astype(np.int64)
     hi = np.minimum(lo + 1, m - 1)
-    part = np.partition(rows, np.unique(np.concatenate([lo, hi])), axis=1)
+    part.partition(np.unique(np.concatenate([lo, hi])), axis=1)
     a = part[:, lo].astype(np.float64)
     b = part[:, hi].astype(np.float64)
     return np.asarray((a + (h - lo) * (b - a)).T, dtype=np.float64)
