@@ -1096,17 +1096,19 @@ def _transform(method: str, p: float | None, y: FloatArray) -> FloatArray:
 
 
 def _finish(method: str, p: float | None, num: FloatArray, den: FloatArray) -> FloatArray:
+    """The mean from its numerator and denominator; ``num`` (a fresh array with the result's
+    shape) is overwritten."""
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if method == "arithmetic":
-            out = num / den
-        elif method == "geometric":
-            out = np.exp(num / den)
-        elif method == "harmonic":
-            out = den / num
+        if method == "harmonic":
+            np.divide(den, num, out=num)
         else:
-            assert p is not None
-            out = (num / den) ** (1.0 / p)
-    return np.asarray(out, dtype=np.float64)
+            np.divide(num, den, out=num)
+            if method == "geometric":
+                np.exp(num, out=num)
+            elif method != "arithmetic":
+                assert p is not None
+                np.power(num, 1.0 / p, out=num)
+    return num
 
 
 def _check_weight_sets(w: FloatArray) -> None:
