@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 import ikp
+from ikp.choices import methods_used
 from ikp.dataset import Dataset
 from ikp.framework import Framework
 from ikp.issues import IssueCode, ValidationFailed, ValidationReport
@@ -41,6 +42,10 @@ def to_dict(run: IndexRun) -> dict[str, Any]:
         "input_shape": list(raw.shape),
         "data": _plain(dict(run.metadata)),
         "steps": [e.to_dict() for e in run.log],
+        # what the steps used in the end (the weights after equal/AHP/PCA, AHP consistency
+        # ratios, the methods per step, the class method of the region level); informative,
+        # replay uses the steps and the framework
+        "methods": _plain(methods_used(run)),
         "framework": run.framework.to_dict(),
     }
 
