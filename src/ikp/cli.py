@@ -81,6 +81,41 @@ PeriodOpt = Annotated[
     str | None,
     typer.Option("--period", help="Periode (format panjang). / Period to use (long layout)."),
 ]
+WeightsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--weights",
+        help="Metode bobot: framework (bobot berkas), equal, ahp, pca. / Weighting method: "
+        "framework (the file's weights), equal, ahp (matrices in the framework file), pca.",
+    ),
+]
+NormalizeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--normalize",
+        help="Normalisasi semua indikator. / Normalisation of every indicator: minmax, zscore, "
+        "rank, prank, borda, dist2max.",
+    ),
+]
+AggregateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--aggregate",
+        help="Agregasi. / Aggregation: arithmetic, geometric, harmonic, generalised.",
+    ),
+]
+AggregatePOpt = Annotated[
+    float | None,
+    typer.Option("--aggregate-p", help="p rata-rata umum. / p of the generalised mean."),
+]
+ClassesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--classes",
+        help="Metode kelas tingkat ini. / Class method of this region level: fixed, quantile, "
+        "mean_sd, natural_breaks.",
+    ),
+]
 
 
 def main() -> None:
@@ -259,6 +294,25 @@ def _framework(source: str) -> Any:
     return load_framework(source)
 
 
+def _chain(fw: Any, level: str, *choices: Any) -> Any:
+    """The step chain with the analyst's method choices, in the order weights, normalize,
+    aggregate, aggregate_p, classes (``None`` keeps the framework's)."""
+    from ikp.choices import method_chain
+
+    names = ("weights", "normalize", "aggregate", "aggregate_p", "classes")
+    return method_chain(fw, level, **dict(zip(names, choices, strict=True)))
+
+
+def _show_methods(run: Any) -> None:
+    """The methods the run used, and every warning of the weighting (e.g. AHP CR > 0.1)."""
+    from ikp.choices import describe_methods, methods_used
+
+    used = methods_used(run)
+    err_console.print(f"metode / methods: {describe_methods(used)}")
+    for warning in used.get("weight", {}).get("warnings", []):
+        err_console.print(f"[yellow]peringatan / warning:[/] {warning}")
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -357,6 +411,11 @@ def compute(
     limit: Annotated[
         int, typer.Option("--limit", help="Baris ditampilkan. / Rows shown in table.")
     ] = 20,
+    weights: WeightsOpt = None,
+    normalize: NormalizeOpt = None,
+    aggregate: AggregateOpt = None,
+    aggregate_p: AggregatePOpt = None,
+    classes: ClassesOpt = None,
 ) -> None:
     """Hitung indeks dari berkas data (atau dari resep). / Compute the index from a data file
     (or regenerate a run from its recipe)."""
@@ -371,6 +430,7 @@ def compute(
     else:
         fw = _framework(framework)
         lvl = level.value
+    steps = _chain(fw, lvl, weights, normalize, aggregate, aggregate_p, classes)
     raw, names, groups, meta = _load_input(
         data, fw, lvl, sample=sample, seed=seed, sheet=sheet, period=period
     )
@@ -386,16 +446,19 @@ def compute(
             metadata=meta,
         )
     else:
-        run = run_compute(fw, raw, lvl, region_names=names, groups=groups, metadata=meta)
+        run = run_compute(
+            fw, raw, lvl, steps=steps, region_names=names, groups=groups, metadata=meta
+        )
     elapsed = (time.perf_counter() - started) * 1000
+    _show_methods(run)
     unc = None
     if runs > 0:
-        from ikp.uncertainty import UncertaintySpec, run_uncertainty
+        from ikp.choices import uncertainty_spec
+        from ikp.uncertainty import run_uncertainty
 
         with _progress("Monte Carlo", runs) as progress:
-            unc = run_uncertainty(
-                run, UncertaintySpec(n_runs=runs, seed=seed), progress=progress
-            ).table
+            spec = uncertainty_spec(run.framework, n_runs=runs, seed=seed)
+            unc = run_uncertainty(run, spec, progress=progress).table
     if out is not None:
         files = write_results(
             run, out, formats=[f.strip() for f in formats.split(",") if f.strip()], uncertainty=unc
@@ -537,19 +600,29 @@ def uncertainty(
     ] = None,
     fmt: FormatOpt = OutputFormat.table,
     limit: Annotated[int, typer.Option("--limit")] = 20,
+    weights: WeightsOpt = None,
+    normalize: NormalizeOpt = None,
+    aggregate: AggregateOpt = None,
+    aggregate_p: AggregatePOpt = None,
+    classes: ClassesOpt = None,
 ) -> None:
     """Analisis ketidakpastian Monte Carlo dan sensitivitas. / Monte Carlo uncertainty and
     variance-based sensitivity analysis."""
+    from ikp.choices import uncertainty_spec
     from ikp.run import compute as run_compute
-    from ikp.uncertainty import UncertaintySpec, run_sensitivity, run_uncertainty
+    from ikp.uncertainty import run_sensitivity, run_uncertainty
 
     fw = _framework(framework)
+    steps = _chain(fw, level.value, weights, normalize, aggregate, aggregate_p, classes)
     raw, names, groups, meta = _load_input(
         data, fw, level.value, sample=sample, seed=seed, sheet=sheet, period=period
     )
     _synthetic_banner(bool(meta.get("synthetic")))
-    run = run_compute(fw, raw, level.value, region_names=names, groups=groups, metadata=meta)
-    spec = UncertaintySpec(n_runs=runs, seed=seed)
+    run = run_compute(
+        fw, raw, level.value, steps=steps, region_names=names, groups=groups, metadata=meta
+    )
+    _show_methods(run)
+    spec = uncertainty_spec(fw, n_runs=runs, seed=seed)
     started = time.perf_counter()
     with _progress("Monte Carlo", runs) as progress:
         result = run_uncertainty(run, spec, progress=progress)
