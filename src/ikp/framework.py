@@ -713,7 +713,7 @@ def _merge_defaults(
 ) -> dict[str, dict[str, Any]]:
     out = {k: dict(v) for k, v in DEFAULT_METHODS.items()}
     for step, spec in given.items():
-        if step not in STEP_KEYS or not isinstance(spec, Mapping):
+        if step not in STEP_KEYS:
             report.add(
                 IssueCode.BAD_METHOD,
                 f"unknown step {step!r} in defaults",
