@@ -65,12 +65,8 @@ def method_chain(
         classes = classes.get(region_level) or None
     if weights is not None:
         _check("weights", weights, WEIGHT_METHODS)
-        if weights == "ahp" and not framework.defaults.get("weight", {}).get("ahp"):
-            raise MethodError(
-                f"kerangka {framework.id} tidak memuat matriks AHP (defaults.weight.ahp) / "
-                f"framework {framework.id} has no AHP matrices (defaults.weight.ahp); add them "
-                "to the framework file or choose equal, pca or framework"
-            )
+        if weights == "ahp":
+            framework.method_weights(region_level, "ahp")  # refuses a file without matrices
     if normalize is not None:
         _check("normalize", normalize, (*NORMALIZE_METHODS, *METHOD_NAMES["normalize"]))
         if normalize not in NORMALIZE_METHODS and normalize != framework.method("normalize").get(

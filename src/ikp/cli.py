@@ -678,7 +678,10 @@ def framework_show(
     from rich.tree import Tree
 
     fw = _framework(framework)
-    eff = fw.effective_weights(level.value)
+    method = str(fw.method("weight").get("method", "framework"))
+    # the file's weighting method (PCA weights depend on the data: the file's weights are shown)
+    weights, ahp = fw.method_weights(level.value, None if method != "pca" else "framework")
+    eff = fw.effective_weights(level.value, weights)
     if fmt is not OutputFormat.table:
         table = fw.to_table(level.value)
         table["EffectiveWeight"] = [eff[c] for c in table["iCode"]]
@@ -687,7 +690,7 @@ def framework_show(
 
     def label(code: str) -> str:
         n = fw.nodes[code]
-        return f"[bold]{code}[/] {n.name(lang)}  [dim]w={n.weight(level.value):g} eff={eff[code]:.3f}[/]"
+        return f"[bold]{code}[/] {n.name(lang)}  [dim]w={weights[code]:.4g} eff={eff[code]:.3f}[/]"
 
     tree = Tree(f"[bold]{fw.root}[/] {fw.nodes[fw.root].name(lang)} ({fw.id} v{fw.version})")
 
@@ -697,6 +700,13 @@ def framework_show(
 
     add(tree, fw.root)
     console.print(tree)
+    note = " (PCA: bobot dari data / weights from the data; file weights shown)" * (method == "pca")
+    console.print(f"bobot / weights: {method}{note}")
+    for code, result in ahp.items():
+        flag = "" if result.cr <= fw.method("weight").get("max_cr", 0.1) else " [yellow]![/]"
+        console.print(
+            f"AHP {code}: CR = {result.cr:.3f}, lambda_max = {result.lambda_max:.3f}{flag}"
+        )
     for text in fw.assumptions:
         console.print(f"[yellow]asumsi / assumption:[/] {text}")
 

@@ -423,6 +423,33 @@ class Framework:
         values = cut.get(region_level, cut.get("default", []))
         return tuple(float(v) for v in values)
 
+    def method_weights(
+        self, region_level: str, method: str | None = None, ahp: Mapping[str, Any] | None = None
+    ) -> tuple[dict[str, float], dict[str, AhpResult]]:
+        """Every node's weight under a weighting ``method`` that needs no data (``framework``,
+        ``equal``, ``ahp``; default: the file's ``defaults.weight.method``), and for ``ahp`` each
+        matrix's result (``ahp`` adds to the file's matrices). PCA needs data: see the
+        ``Weight`` step."""
+        method = method or str(self.method("weight").get("method", "framework"))
+        weights = {c: n.weight(region_level) for c, n in self.nodes.items()}
+        results: dict[str, AhpResult] = {}
+        if method == "equal":
+            weights = dict.fromkeys(self.nodes, 1.0)
+        elif method == "ahp":
+            evaluated = self.ahp_weights(ahp)
+            if not evaluated:
+                raise MethodError(
+                    f"kerangka {self.id} tidak memuat matriks AHP (defaults.weight.ahp) / "
+                    f"framework {self.id} has no AHP matrices (defaults.weight.ahp); add them "
+                    "to the framework file or choose equal, pca or framework"
+                )
+            for code, (child_weights, result) in evaluated.items():
+                weights.update(child_weights)
+                results[code] = result
+        elif method != "framework":
+            raise MethodError(f"weights of method {method!r} depend on the data")
+        return weights, results
+
     def ahp_weights(
         self, extra: Mapping[str, Any] | None = None
     ) -> dict[str, tuple[dict[str, float], AhpResult]]:

@@ -358,12 +358,10 @@ class Weight(Step):
         if "ahp" in own and "method" not in own:
             spec["method"] = "ahp"
         method = spec.get("method") or "framework"
-        weights = {c: fw.nodes[c].weight(run.region_level) for c in fw.nodes}
         details: dict[str, Any] = {}
         warnings: list[str] = []
-        if method == "equal":
-            weights = dict.fromkeys(fw.nodes, 1.0)
-        elif method == "pca":
+        if method == "pca":
+            weights, _ = fw.method_weights(run.region_level, "framework")
             for code in fw.aggregates:
                 kids = fw.children(code)
                 if fw.nodes[code].level == 2 and len(kids) > 1:
@@ -372,32 +370,25 @@ class Weight(Step):
                         w = wts.pca_weights(data.select(cols).values)
                         weights.update(zip(cols, (float(x) for x in w), strict=True))
             details["note"] = "PCA weights for indicators within each level-2 group"
-        elif method == "ahp":
+        else:
+            weights, results = fw.method_weights(run.region_level, method, own.get("ahp"))
             max_cr = float(spec.get("max_cr", 0.1))
-            strict = not bool(spec.get("allow_inconsistent", True))
-            evaluated = fw.ahp_weights(own.get("ahp"))
-            if not evaluated:
-                raise MethodError(
-                    "metode bobot 'ahp' memerlukan matriks perbandingan berpasangan di kerangka "
-                    "(defaults.weight.ahp) / weight method 'ahp' needs pairwise-comparison "
-                    f"matrices in the framework file (defaults.weight.ahp); {fw.id} has none"
-                )
-            for code, (child_weights, result) in evaluated.items():
+            for code, result in results.items():
                 message = (
                     f"AHP {code}: CR = {result.cr:.3f} > {max_cr:g} (lambda_max = "
                     f"{result.lambda_max:.3f}, CI = {result.ci:.3f}, RI = {result.ri})"
                 )
                 if result.cr > max_cr:
-                    if strict:
+                    if not spec.get("allow_inconsistent", True):
                         raise MethodError(
                             f"AHP judgements are inconsistent: {message}. Revise the comparisons "
                             "or set allow_inconsistent"
                         )
                     warnings.append(message)
-                weights.update(child_weights)
+                kids = fw.children(code)
                 details[code] = {
-                    "order": list(child_weights),
-                    "weights": child_weights,
+                    "order": list(kids),
+                    "weights": {k: weights[k] for k in kids},
                     "cr": result.cr,
                     "ci": result.ci,
                     "ri": result.ri,

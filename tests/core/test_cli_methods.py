@@ -154,3 +154,15 @@ def test_uncertainty_takes_the_same_method_choices(tmp_path: Path) -> None:
     assert "kelas / classes (regency): natural_breaks" in flat
     code, text = invoke("uncertainty", "--sample", "--runs", "5", "--weights", "magic")
     assert code == 1 and "unknown weighting method 'magic'" in " ".join(text.split())
+
+
+def test_framework_show_gives_the_weights_of_the_files_method(tmp_path: Path) -> None:
+    code, out = invoke("framework", "show", write(tmp_path, ikp_dict(ahp_block("ahp"))))
+    assert code == 0
+    assert "D1 Konteks Sosial dan Politik  w=0.565 eff=0.565" in out
+    assert "D1.S1 Keamanan  w=0.6483 eff=0.366" in out
+    assert "bobot / weights: ahp" in out and "AHP D1: CR = 0.003" in out
+    code, out = invoke("framework", "show", write(tmp_path, ikp_dict({"method": "pca"}), "p.yaml"))
+    assert code == 0 and "D1 Konteks Sosial dan Politik  w=1 eff=0.250" in out
+    flat = " ".join(out.split())
+    assert "bobot / weights: pca (PCA: bobot dari data / weights from the data; file" in flat

@@ -298,3 +298,19 @@ def test_uncertainty_block_is_validated_and_passed_through() -> None:
     issues = [(i.message, i.hint) for i in report.errors]
     assert any("uncertainty.n_run" in m and "n_runs" in (h or "") for m, h in issues)
     assert any("uncertainty.weight_noise" in m for m, _ in issues)
+
+
+def test_method_weights_without_data(ahp_framework: Framework) -> None:
+    weights, results = ahp_framework.method_weights("regency", "ahp")
+    assert weights["D1"] == pytest.approx(0.565, abs=1e-3)
+    assert weights["D2.S1"] == 1.0  # D2 has no matrix: the file's weight
+    assert set(results) == {"D1", "IKP"}
+    extra = {"D3": [[1, 4], ["1/4", 1]]}
+    weights, results = ahp_framework.method_weights("regency", "ahp", extra)
+    assert weights["D3.S1"] == pytest.approx(0.8) and results["D3"].cr == 0.0
+    assert ahp_framework.method_weights("province", "equal")[0]["D1"] == 1.0
+    assert ahp_framework.method_weights("province")[0]["D1"] == 1.0  # the file says framework
+    with pytest.raises(MethodError, match="depend on the data"):
+        ahp_framework.method_weights("regency", "pca")
+    with pytest.raises(MethodError, match="an indicator has no children"):
+        ahp_framework.method_weights("regency", "ahp", {"I01": [[1]]})

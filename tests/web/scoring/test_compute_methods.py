@@ -52,6 +52,7 @@ def ahp_edition(edition: Edition) -> Edition:
         },
     }
     data["classification"]["per_level"] = {"regency": {"method": "quantile"}}
+    data["uncertainty"] = {"weight_noise": {1: 0.1, 2: 0.05}}
     fw = Framework.from_dict(data)
     stored = FrameworkVersion.objects.create(
         slug="ikp-2024", version=fw.version, name=fw.name_id, definition=fw.to_yaml()
@@ -242,3 +243,18 @@ def test_ahp_from_the_framework_file_with_cr_on_the_methodology_page(
     form = ri.get(reverse("scoring:index")).content.decode()
     assert "Weighting method" in form and "Class method — regency/city" in form
     assert "AHP (pairwise-comparison matrices in the framework) (ahp)" in form
+
+
+def test_the_framework_uncertainty_block_drives_the_job_and_is_shown(
+    ahp_edition: Edition, personas: dict[str, Persona], django_capture_on_commit_callbacks: Any
+) -> None:
+    ri = personas["ri"].client
+    post(ri, django_capture_on_commit_callbacks, ahp_edition, runs=10)
+    comp = Computation.objects.get(edition=ahp_edition)
+    assert comp.uncertainty_runs == 10
+    spec = comp.audit["uncertainty_spec"]
+    assert (spec["n_runs"], spec["seed"]) == (10, 1)
+    assert {int(k): v for k, v in spec["weight_noise"].items()} == {1: 0.1, 2: 0.05}
+    html = ri.get(f"/metodologi/{ahp_edition.slug}/?versi=1").content.decode()
+    shown = html.split('data-testid="uncertainty"', 1)[1].split("</pre>", 1)[0]
+    assert "weight_noise:\n  1: 0.1\n  2: 0.05" in shown

@@ -180,6 +180,7 @@ def compute_edition(
     job_progress(job_id, 20, "indeks dihitung / index computed")
     unc = None
     sensitivity: list[Any] = []
+    spec = None
     if runs:
 
         def progress(done: int, total: int) -> None:
@@ -202,9 +203,15 @@ def compute_edition(
     job_progress(job_id, 95, "menyimpan hasil / storing results")
     with transaction.atomic():
         comp = store_run(edition, run, actor=actor, uncertainty=unc, runs=runs, job_id=job_id)
+        changed = []
+        if spec is not None:  # the specification used (the framework's block + runs and seed)
+            comp.audit = {**comp.audit, "uncertainty_spec": _json_safe(spec.model_dump())}
+            changed.append("audit")
         if sensitivity:
             comp.sensitivity = sensitivity
-            comp.save(update_fields=["sensitivity"])
+            changed.append("sensitivity")
+        if changed:
+            comp.save(update_fields=changed)
         audit("compute", user=actor, obj=comp, edition=edition.slug, version=comp.version)
     job_finish(
         job_id,

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from ikp.choices import uncertainty_spec
 from ikp.framework import Framework
 from ikp.published import PUBLISHED_SOURCE_NOTE, PUBLISHED_SOURCE_NOTE_EN
 from ikp.uncertainty import UncertaintySpec
@@ -216,7 +217,7 @@ def methods(fw: Framework, recipe: dict[str, Any] | None, region_level: str) -> 
     }
 
 
-def uncertainty(choice: Choice) -> dict[str, Any] | None:
+def uncertainty(choice: Choice, fw: Framework) -> dict[str, Any] | None:
     comp = Computation.objects.filter(pk=choice.comp.pk).values("audit", "sensitivity").first()
     runs = int(choice.comp.uncertainty_runs or 0)
     if not runs or comp is None:
@@ -225,7 +226,7 @@ def uncertainty(choice: Choice) -> dict[str, Any] | None:
     spec = (
         UncertaintySpec(**stored)
         if isinstance(stored, dict)
-        else UncertaintySpec(n_runs=runs, seed=1)
+        else uncertainty_spec(fw, n_runs=runs, seed=1)
     )
     spec_dump = spec.model_dump(exclude={"chunk_size"})
     sens = []
@@ -299,7 +300,7 @@ def methodology(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             ],
             "assumptions": list(fw.assumptions),
             "sources": list(fw.sources),
-            "uncertainty": uncertainty(choice),
+            "uncertainty": uncertainty(choice, fw),
             "published_note": (
                 PUBLISHED_SOURCE_NOTE_EN if lang() == "en" else PUBLISHED_SOURCE_NOTE
             )
