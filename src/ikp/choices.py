@@ -97,6 +97,14 @@ def method_chain(
         )
     if classes is not None:
         _check("classes", classes, CLASS_METHODS)
+        n_cut = len(framework.classification.labels) - 1
+        if classes == "fixed" and len(framework.cutoffs(region_level)) != n_cut:
+            raise MethodError(
+                f"kerangka {framework.id} tidak memuat batas kelas tetap untuk {region_level} / "
+                f"framework {framework.id} has no fixed cut-offs for {region_level} "
+                f"(classification.cutoffs.{region_level}); choose quantile, mean_sd or "
+                "natural_breaks"
+            )
 
     def changed(value: str | None, default: Any) -> str | None:
         return value if value is not None and value != default else None

@@ -228,3 +228,4 @@ def test_full_path(
     page.goto(f"{base}/metodologi/{SLUG}/")
     assert "kuantil (quantile)" in page.locator("#class-methods tr.current").inner_text()
     assert "sama rata (equal)" in page.locator("#methods").inner_text()
+    shots(page, "public-methodology")

@@ -250,6 +250,9 @@ def test_method_chain_leaves_framework_defaults_alone_and_refuses_unknowns(
         method_chain(ikp2024, "regency", aggregate_p=0.5)
     with pytest.raises(MethodError, match="unknown class method 'jenks'"):
         method_chain(ikp2024, "regency", classes="jenks")
+    quantiles = Framework.from_dict({**ikp_dict(), "classification": {"method": "quantile"}})
+    with pytest.raises(MethodError, match="has no fixed cut-offs for province"):
+        method_chain(quantiles, "province", classes="fixed")
 
 
 def test_class_method_per_region_level(ikp2024: Framework) -> None:
