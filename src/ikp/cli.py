@@ -107,6 +107,41 @@ ProvinceOpt = Annotated[
     str | None,
     typer.Option("--province", help="Batasi ke provinsi. / Only this province's kab/kota."),
 ]
+WeightsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--weights",
+        help="Metode bobot: framework (bobot berkas), equal, ahp, pca. / Weighting method: "
+        "framework (the file's weights), equal, ahp (matrices in the framework file), pca.",
+    ),
+]
+NormalizeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--normalize",
+        help="Normalisasi semua indikator. / Normalisation of every indicator: minmax, zscore, "
+        "rank, prank, borda, dist2max.",
+    ),
+]
+AggregateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--aggregate",
+        help="Agregasi. / Aggregation: arithmetic, geometric, harmonic, generalised.",
+    ),
+]
+AggregatePOpt = Annotated[
+    float | None,
+    typer.Option("--aggregate-p", help="p rata-rata umum. / p of the generalised mean."),
+]
+ClassesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--classes",
+        help="Metode kelas tingkat ini. / Class method of this region level: fixed, quantile, "
+        "mean_sd, natural_breaks.",
+    ),
+]
 
 
 def main() -> None:
@@ -311,20 +346,44 @@ def _load_input(
     return loaded.dataset, loaded.region_names, groups, meta
 
 
-def _default_run(data: Path | None, framework: str, level: str, **load: Any) -> Any:
-    """Load the input (file or sample), show its banners, and run the framework's chain."""
+def _default_run(
+    data: Path | None, framework: Any, level: str, *, steps: Any = None, **load: Any
+) -> Any:
+    """Load the input (file or sample), show its banners, and run the chain (``steps``, or the
+    framework's; ``framework`` a Framework or its source)."""
     from ikp.run import compute as run_compute
 
-    fw = _framework(framework)
+    fw = _framework(framework) if isinstance(framework, str) else framework
     raw, names, groups, meta = _load_input(data, fw, level, **load)
     _banners(meta)
-    return run_compute(fw, raw, level, region_names=names, groups=groups, metadata=meta)
+    return run_compute(
+        fw, raw, level, steps=steps, region_names=names, groups=groups, metadata=meta
+    )
 
 
 def _framework(source: str) -> Any:
     from ikp.framework import load_framework
 
     return load_framework(source)
+
+
+def _chain(fw: Any, level: str, *choices: Any) -> Any:
+    """The step chain with the analyst's method choices, in the order weights, normalize,
+    aggregate, aggregate_p, classes (``None`` keeps the framework's)."""
+    from ikp.choices import method_chain
+
+    names = ("weights", "normalize", "aggregate", "aggregate_p", "classes")
+    return method_chain(fw, level, **dict(zip(names, choices, strict=True)))
+
+
+def _show_methods(run: Any) -> None:
+    """The methods the run used, and every warning of the weighting (e.g. AHP CR > 0.1)."""
+    from ikp.choices import describe_methods, methods_used
+
+    used = methods_used(run)
+    err_console.print(f"metode / methods: {describe_methods(used)}")
+    for warning in used.get("weight", {}).get("warnings", []):
+        err_console.print(f"[yellow]peringatan / warning:[/] {warning}")
 
 
 # --------------------------------------------------------------------------- commands
@@ -436,6 +495,11 @@ def compute(
     limit: Annotated[
         int, typer.Option("--limit", help="Baris ditampilkan. / Rows shown in table.")
     ] = 20,
+    weights: WeightsOpt = None,
+    normalize: NormalizeOpt = None,
+    aggregate: AggregateOpt = None,
+    aggregate_p: AggregatePOpt = None,
+    classes: ClassesOpt = None,
 ) -> None:
     """Hitung indeks dari berkas data (atau dari resep). / Compute the index from a data file
     (or regenerate a run from its recipe)."""
@@ -452,6 +516,7 @@ def compute(
     else:
         fw = _framework(framework)
         lvl = _level(level, regions)
+    steps = _chain(fw, lvl, weights, normalize, aggregate, aggregate_p, classes)
     raw, names, groups, meta = _load_input(
         data,
         fw,
@@ -464,10 +529,15 @@ def compute(
         group=group,
         province=province,
     )
-    steps = None
     if reference is not None:
         if recipe is not None:
             _fail("--reference dan --recipe tidak bisa digabung / cannot be combined")
+        if any(c is not None for c in (weights, normalize, aggregate, aggregate_p, classes)):
+            _fail(
+                "--reference memakai metode proses nasional; jangan digabung dengan --weights, "
+                "--normalize, --aggregate atau --classes / --reference uses the national run's "
+                "methods; do not combine it with method choices"
+            )
         ref = load_reference(reference)
         steps = ref.steps(fw, lvl)
         meta = ref.annotate(meta)
@@ -487,14 +557,15 @@ def compute(
             fw, raw, lvl, steps=steps, region_names=names, groups=groups, metadata=meta
         )
     elapsed = (time.perf_counter() - started) * 1000
+    _show_methods(run)
     unc = None
     if runs > 0:
-        from ikp.uncertainty import UncertaintySpec, run_uncertainty
+        from ikp.choices import uncertainty_spec
+        from ikp.uncertainty import run_uncertainty
 
         with _progress("Monte Carlo", runs) as progress:
-            unc = run_uncertainty(
-                run, UncertaintySpec(n_runs=runs, seed=seed), progress=progress
-            ).table
+            spec = uncertainty_spec(run.framework, n_runs=runs, seed=seed)
+            unc = run_uncertainty(run, spec, progress=progress).table
     if out is not None:
         files = write_results(
             run, out, formats=[f.strip() for f in formats.split(",") if f.strip()], uncertainty=unc
@@ -667,12 +738,13 @@ def uncertainty(
         typer.Option("--sensitivity", help="Juga indeks sensitivitas. / Also sensitivity indices."),
     ] = False,
     noise: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--noise",
-            help="Model galat jumlah kejadian: poisson, negbin, none. / Count noise model.",
+            help="Model galat jumlah kejadian: poisson (bawaan), negbin, none. / Count noise "
+            "model: poisson (default), negbin, none.",
         ),
-    ] = "poisson",
+    ] = None,
     sample: Annotated[
         bool, typer.Option("--sample", help="Pakai data SINTETIS. / Use synthetic data.")
     ] = False,
@@ -685,15 +757,25 @@ def uncertainty(
     ] = None,
     fmt: FormatOpt = OutputFormat.table,
     limit: Annotated[int, typer.Option("--limit")] = 20,
+    weights: WeightsOpt = None,
+    normalize: NormalizeOpt = None,
+    aggregate: AggregateOpt = None,
+    aggregate_p: AggregatePOpt = None,
+    classes: ClassesOpt = None,
 ) -> None:
     """Analisis ketidakpastian Monte Carlo dan sensitivitas. / Monte Carlo uncertainty and
     variance-based sensitivity analysis."""
-    from ikp.uncertainty import UncertaintySpec, run_sensitivity, run_uncertainty
+    from ikp.choices import uncertainty_spec
+    from ikp.uncertainty import run_sensitivity, run_uncertainty
 
+    fw = _framework(framework)
+    lvl = _level(level, regions)
+    steps = _chain(fw, lvl, weights, normalize, aggregate, aggregate_p, classes)
     run = _default_run(
         data,
-        framework,
-        _level(level, regions),
+        fw,
+        lvl,
+        steps=steps,
         sample=sample,
         seed=seed,
         sheet=sheet,
@@ -701,9 +783,13 @@ def uncertainty(
         regions=regions,
         group=group,
     )
+    _show_methods(run)
     names, meta = run.region_names, run.metadata
+    overrides: dict[str, Any] = {"n_runs": runs, "seed": seed}
+    if noise is not None:
+        overrides["data_noise"] = {**dict(fw.uncertainty.get("data_noise") or {}), "model": noise}
     try:
-        spec = UncertaintySpec(n_runs=runs, seed=seed, data_noise={"model": noise})
+        spec = uncertainty_spec(fw, **overrides)
     except ValueError:
         _fail(f"--noise: pilih / choose poisson, negbin, none (bukan / not {noise!r})")
     started = time.perf_counter()
@@ -781,7 +867,10 @@ def framework_show(
     from rich.tree import Tree
 
     fw = _framework(framework)
-    eff = fw.effective_weights(level.value)
+    method = str(fw.method("weight").get("method", "framework"))
+    # the file's weighting method (PCA weights depend on the data: the file's weights are shown)
+    weights, ahp = fw.method_weights(level.value, None if method != "pca" else "framework")
+    eff = fw.effective_weights(level.value, weights)
     if fmt is not OutputFormat.table:
         table = fw.to_table(level.value)
         table["EffectiveWeight"] = [eff[c] for c in table["iCode"]]
@@ -790,7 +879,7 @@ def framework_show(
 
     def label(code: str) -> str:
         n = fw.nodes[code]
-        return f"[bold]{code}[/] {n.name(lang)}  [dim]w={n.weight(level.value):g} eff={eff[code]:.3f}[/]"
+        return f"[bold]{code}[/] {n.name(lang)}  [dim]w={weights[code]:.4g} eff={eff[code]:.3f}[/]"
 
     tree = Tree(f"[bold]{fw.root}[/] {fw.nodes[fw.root].name(lang)} ({fw.id} v{fw.version})")
 
@@ -800,6 +889,13 @@ def framework_show(
 
     add(tree, fw.root)
     console.print(tree)
+    note = " (PCA: bobot dari data / weights from the data; file weights shown)" * (method == "pca")
+    console.print(f"bobot / weights: {method}{note}")
+    for code, result in ahp.items():
+        flag = "" if result.cr <= fw.method("weight").get("max_cr", 0.1) else " [yellow]![/]"
+        console.print(
+            f"AHP {code}: CR = {result.cr:.3f}, lambda_max = {result.lambda_max:.3f}{flag}"
+        )
     for text in fw.assumptions:
         console.print(f"[yellow]asumsi / assumption:[/] {text}")
 

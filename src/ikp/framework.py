@@ -27,7 +27,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ikp._types import FloatArray
-from ikp.issues import IssueCode, ValidationFailed, ValidationReport, did_you_mean
+from ikp.issues import (
+    IssueCode,
+    MethodError,
+    Severity,
+    ValidationFailed,
+    ValidationReport,
+    did_you_mean,
+)
+from ikp.methods.weights import AhpResult, ahp_node_weights
 
 REGION_LEVELS = ("province", "regency")
 #: The level of units that are not Kemendagri regions (countries, firms, ...): data read with
@@ -35,7 +43,7 @@ REGION_LEVELS = ("province", "regency")
 #: ``unit`` entry take their ``default``.
 GENERIC_LEVEL = "unit"
 INPUT_TYPES = ("count", "rate", "binary", "score")
-STEP_KEYS = ("screen", "impute", "treat", "normalize", "aggregate", "rescale")
+STEP_KEYS = ("screen", "impute", "treat", "normalize", "weight", "aggregate", "rescale")
 INDICATOR_STEPS = ("impute", "treat", "normalize")
 AGGREGATE_STEPS = ("aggregate", "rescale")
 CLASS_METHODS = ("fixed", "mean_sd", "quantile", "natural_breaks", "none")
@@ -58,12 +66,15 @@ DEFAULT_METHODS: dict[str, dict[str, Any]] = {
         "log_fallback": True,
     },
     "normalize": {"method": "minmax", "lower": 0.0, "upper": 100.0, "constant": "coinr"},
+    # framework = each node's own weight in the file; CR > max_cr is a warning unless
+    # allow_inconsistent is false
+    "weight": {"method": "framework", "max_cr": 0.1, "allow_inconsistent": True},
     "aggregate": {"method": "arithmetic", "min_coverage": 0.0},
     "rescale": {"method": "none"},
 }
 # keys of a step's spec that are not parameters of its method: they survive a change of method
 # (a node override or a step argument that picks another method keeps them)
-METHOD_INDEPENDENT_KEYS = ("min_coverage", "constant")
+METHOD_INDEPENDENT_KEYS = ("min_coverage", "constant", "max_cr", "allow_inconsistent")
 # normalize.constant: what a column without spread becomes (docs/methodology/normalize.md)
 CONSTANT_OPTIONS = ("coinr", "lower")
 
@@ -94,9 +105,23 @@ class IncidenceLevel(BaseModel):
     weight: float = Field(gt=0)
 
 
+ClassMethod = Literal["fixed", "mean_sd", "quantile", "natural_breaks", "none"]
+
+
+class ClassLevelSpec(BaseModel):
+    """The class method of one region level (``classification.per_level.<level>``); a parameter
+    left out falls back to the classification's own (``cutoffs.<level>``, ``k``, ``probs``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    method: ClassMethod
+    cutoffs: list[float] | None = None
+    k: float | None = None
+    probs: list[float] | None = None
+
+
 class ClassificationSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    method: Literal["fixed", "mean_sd", "quantile", "natural_breaks", "none"] = "fixed"
+    method: ClassMethod = "fixed"
     labels: list[Text] = Field(
         default_factory=lambda: [
             Text(id="rendah", en="low"),
@@ -107,7 +132,25 @@ class ClassificationSpec(BaseModel):
     cutoffs: dict[str, list[float]] = Field(default_factory=dict)
     k: float = 1.0
     probs: list[float] = Field(default_factory=lambda: [1 / 3, 2 / 3])
+    per_level: dict[str, ClassLevelSpec] = Field(default_factory=dict)
     source: str | None = None
+
+    def for_level(self, region_level: str) -> dict[str, Any]:
+        """The effective class method of ``region_level`` and its parameters: ``method`` and,
+        as the method needs, ``cutoffs``, ``k`` or ``probs``."""
+        own = self.per_level.get(region_level)
+        method = own.method if own is not None else self.method
+        out: dict[str, Any] = {"method": method}
+        if method == "fixed":
+            given = own.cutoffs if own is not None and own.cutoffs is not None else None
+            cut = self.cutoffs.get(region_level, self.cutoffs.get("default", []))
+            out["cutoffs"] = [float(c) for c in (given if given is not None else cut)]
+        elif method == "mean_sd":
+            out["k"] = float(own.k if own is not None and own.k is not None else self.k)
+        elif method == "quantile":
+            probs = own.probs if own is not None and own.probs is not None else self.probs
+            out["probs"] = [float(p) for p in probs]
+        return out
 
 
 class NodeSpec(BaseModel):
@@ -139,6 +182,7 @@ class FrameworkHeader(BaseModel):
     incidence_levels: list[IncidenceLevel] = Field(default_factory=list)
     defaults: dict[str, dict[str, Any]] = Field(default_factory=dict)
     classification: ClassificationSpec = Field(default_factory=ClassificationSpec)
+    uncertainty: dict[str, Any] | None = None
     nodes: list[Any] = Field(default_factory=list)
 
 
@@ -195,6 +239,8 @@ class Framework:
     description: str | None = None
     sources: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()
+    #: the file's ``uncertainty:`` mapping (keyword arguments of ikp.uncertainty.UncertaintySpec)
+    uncertainty: Mapping[str, Any] = field(default_factory=dict)
     source_dict: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # ---- construction -------------------------------------------------------------------
@@ -245,6 +291,10 @@ class Framework:
         defaults = _merge_defaults(header.defaults if header else {}, report, file)
         for node in nodes.values():
             _check_methods(node, report, file)
+        if nodes:
+            _check_weight_block(defaults["weight"], nodes, report, file)
+        if header is not None and header.uncertainty is not None:
+            _check_uncertainty(header.uncertainty, report, file)
 
         root = ""
         if nodes:
@@ -286,6 +336,7 @@ class Framework:
             description=header.description,
             sources=tuple(header.sources),
             assumptions=tuple(header.assumptions),
+            uncertainty=dict(header.uncertainty or {}),
             source_dict=copy.deepcopy(dict(data)),
         )
         return framework, report
@@ -373,9 +424,59 @@ class Framework:
         return spec
 
     def cutoffs(self, region_level: str) -> tuple[float, ...]:
+        """The fixed cut-offs of ``region_level`` (its ``per_level`` entry first)."""
+        own = self.classification.per_level.get(region_level)
+        if own is not None and own.cutoffs is not None:
+            return tuple(float(v) for v in own.cutoffs)
         cut = self.classification.cutoffs
         values = cut.get(region_level, cut.get("default", []))
         return tuple(float(v) for v in values)
+
+    def method_weights(
+        self, region_level: str, method: str | None = None, ahp: Mapping[str, Any] | None = None
+    ) -> tuple[dict[str, float], dict[str, AhpResult]]:
+        """Every node's weight under a weighting ``method`` that needs no data (``framework``,
+        ``equal``, ``ahp``; default: the file's ``defaults.weight.method``), and for ``ahp`` each
+        matrix's result (``ahp`` adds to the file's matrices). PCA needs data: see the
+        ``Weight`` step."""
+        method = method or str(self.method("weight").get("method", "framework"))
+        weights = {c: n.weight(region_level) for c, n in self.nodes.items()}
+        results: dict[str, AhpResult] = {}
+        if method == "equal":
+            weights = dict.fromkeys(self.nodes, 1.0)
+        elif method == "ahp":
+            evaluated = self.ahp_weights(ahp)
+            if not evaluated:
+                raise MethodError(
+                    f"kerangka {self.id} tidak memuat matriks AHP (defaults.weight.ahp) / "
+                    f"framework {self.id} has no AHP matrices (defaults.weight.ahp); add them "
+                    "to the framework file or choose equal, pca or framework"
+                )
+            for code, (child_weights, result) in evaluated.items():
+                weights.update(child_weights)
+                results[code] = result
+        elif method != "framework":
+            raise MethodError(f"weights of method {method!r} depend on the data")
+        return weights, results
+
+    def ahp_weights(
+        self, extra: Mapping[str, Any] | None = None
+    ) -> dict[str, tuple[dict[str, float], AhpResult]]:
+        """Each AHP matrix of ``defaults.weight.ahp`` (then ``extra``, parent code → entry)
+        evaluated, lowest level first: parent code → (child → weight,
+        :class:`~ikp.methods.weights.AhpResult`)."""
+        entries = {**dict(self.defaults.get("weight", {}).get("ahp") or {}), **dict(extra or {})}
+        for code in entries:
+            if self.node(code).level == 1:  # an unknown code: KeyError naming the nearest
+                raise MethodError(f"AHP matrix of {code!r}: an indicator has no children")
+        out: dict[str, tuple[dict[str, float], AhpResult]] = {}
+        for code in (c for c in self.aggregates if c in entries):
+            entry = entries[code]
+            try:
+                out[code] = ahp_node_weights(entry, self.children(code))
+            except MethodError as exc:
+                raise MethodError(f"AHP matrix of {code!r}: {exc}") from None
+        return out
 
     def class_labels(self, lang: str = "id") -> tuple[str, ...]:
         return tuple((t.en or t.id) if lang == "en" else t.id for t in self.classification.labels)
@@ -664,6 +765,110 @@ def _merge_defaults(
     return out
 
 
+#: parameters that hold whatever the method (kept when a file or a node changes the method)
+
+WEIGHT_KEYS = ("method", "ahp", "max_cr", "allow_inconsistent")
+
+
+def _check_weight_block(
+    spec: Mapping[str, Any], nodes: Mapping[str, Node], report: ValidationReport, file: str | None
+) -> None:
+    """``defaults.weight``: known keys, a method, and every AHP matrix square, positive,
+    reciprocal and ordered like its node's children; a CR above ``max_cr`` is a warning (an
+    error if ``allow_inconsistent`` is false)."""
+    for key in spec:
+        if key not in WEIGHT_KEYS:
+            report.add(
+                IssueCode.BAD_METHOD,
+                f"unknown key {key!r} in defaults.weight",
+                file=file,
+                hint=did_you_mean(str(key), WEIGHT_KEYS) or "keys: " + ", ".join(WEIGHT_KEYS),
+            )
+    max_cr = spec.get("max_cr", 0.1)
+    if isinstance(max_cr, bool) or not isinstance(max_cr, int | float) or not 0 < max_cr <= 1:
+        report.add(
+            IssueCode.BAD_METHOD,
+            f"defaults.weight.max_cr must be a number in (0, 1]; got {max_cr!r}",
+            file=file,
+            hint="Saaty's rule of thumb is 0.1",
+        )
+        max_cr = 0.1
+    strict = spec.get("allow_inconsistent", True)
+    if not isinstance(strict, bool):
+        report.add(
+            IssueCode.BAD_METHOD,
+            f"defaults.weight.allow_inconsistent must be true or false; got {strict!r}",
+            file=file,
+        )
+        strict = True
+    ahp = spec.get("ahp") or {}
+    if not isinstance(ahp, Mapping):
+        report.add(
+            IssueCode.BAD_AHP_MATRIX,
+            "defaults.weight.ahp must map an aggregate code to its matrix",
+            file=file,
+            hint="ahp: {D1: {order: [D1.1, D1.2], matrix: [[1, 3], [1/3, 1]]}}",
+        )
+        return
+    if spec.get("method") == "ahp" and not ahp:
+        report.add(
+            IssueCode.BAD_AHP_MATRIX,
+            "weight method 'ahp' needs pairwise-comparison matrices in defaults.weight.ahp",
+            file=file,
+            hint="ahp: {<aggregate code>: {order: [<its children>], matrix: [[1, 3], [1/3, 1]]}}",
+        )
+    for code, entry in ahp.items():
+        node = nodes.get(str(code))
+        if node is None or node.level == 1:
+            aggregates = [c for c, n in nodes.items() if n.level > 1]
+            report.add(
+                IssueCode.BAD_AHP_MATRIX,
+                f"defaults.weight.ahp names {code!r}, which is not an aggregate of the framework",
+                file=file,
+                node_code=str(code),
+                hint=did_you_mean(str(code), aggregates) or "aggregates: " + ", ".join(aggregates),
+            )
+            continue
+        try:
+            _, result = ahp_node_weights(entry, node.children)
+        except MethodError as exc:
+            report.add(
+                IssueCode.BAD_AHP_MATRIX,
+                f"AHP matrix of {code!r}: {exc}",
+                file=file,
+                node_code=str(code),
+                hint="entries 1/9 … 9, 1 on the diagonal, a_ji = 1/a_ij; fractions as '1/3'",
+            )
+            continue
+        if result.cr > float(max_cr):
+            report.add(
+                IssueCode.AHP_INCONSISTENT,
+                f"AHP matrix of {code!r} is inconsistent: CR = {result.cr:.3f} > {float(max_cr):g} "
+                f"(lambda_max = {result.lambda_max:.3f}, CI = {result.ci:.3f}, RI = {result.ri})",
+                severity=Severity.WARNING if strict else Severity.ERROR,
+                file=file,
+                node_code=str(code),
+                params={"cr": result.cr, "ci": result.ci, "lambda_max": result.lambda_max},
+                hint="revise the comparisons (Saaty: CR <= 0.1)",
+            )
+
+
+def _check_uncertainty(spec: Any, report: ValidationReport, file: str | None) -> None:
+    """``uncertainty:`` must be valid keyword arguments of ikp.uncertainty.UncertaintySpec."""
+    from ikp.uncertainty import UncertaintySpec  # the uncertainty engine imports this module
+
+    try:
+        UncertaintySpec.model_validate(dict(spec))
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            hint = None
+            if err["type"] == "extra_forbidden":
+                allowed = list(UncertaintySpec.model_fields)
+                hint = did_you_mean(str(err["loc"][-1]), allowed) or "keys: " + ", ".join(allowed)
+            report.add(IssueCode.SCHEMA, f"uncertainty.{loc}: {err['msg']}", file=file, hint=hint)
+
+
 def _check_methods(node: Node, report: ValidationReport, file: str | None) -> None:
     allowed = INDICATOR_STEPS if node.level == 1 else AGGREGATE_STEPS
     for step, spec in node.methods.items():
@@ -695,6 +900,7 @@ METHOD_NAMES: dict[str, tuple[str, ...]] = {
         "dist2target",
         "borda",
     ),
+    "weight": ("framework", "equal", "ahp", "pca"),
     "aggregate": ("arithmetic", "geometric", "harmonic", "generalised"),
     "rescale": ("none", "minmax", "max"),
 }
@@ -731,10 +937,34 @@ def _check_cutoffs(
     file: str | None,
 ) -> None:
     n_labels = len(spec.labels)
-    if spec.method != "fixed":
-        return
+    for level in spec.per_level:
+        if level not in region_levels:
+            report.add(
+                IssueCode.BAD_CUTOFFS,
+                f"classification.per_level names region level {level!r}, which the framework "
+                "does not have",
+                file=file,
+                hint="region levels: " + ", ".join(region_levels),
+            )
     for level in region_levels:
-        cut = spec.cutoffs.get(level, spec.cutoffs.get("default"))
+        effective = spec.for_level(level)
+        if effective["method"] == "quantile":
+            probs = effective["probs"]
+            if len(probs) != n_labels - 1 or not all(
+                a < b for a, b in zip([0.0, *probs], [*probs, 1.0], strict=True)
+            ):
+                report.add(
+                    IssueCode.BAD_CUTOFFS,
+                    f"quantile probabilities for {level!r} must be {n_labels - 1} increasing "
+                    f"numbers between 0 and 1; got {probs}",
+                    file=file,
+                )
+        if effective["method"] != "fixed":
+            continue
+        own = spec.per_level.get(level)
+        cut = own.cutoffs if own is not None and own.cutoffs is not None else None
+        if cut is None:
+            cut = spec.cutoffs.get(level, spec.cutoffs.get("default"))
         if cut is None:
             report.add(
                 IssueCode.BAD_CUTOFFS,
@@ -781,6 +1011,7 @@ def _framework_to_dict(fw: Framework) -> dict[str, Any]:
         "incidence_levels": [lv.model_dump() for lv in fw.incidence_levels],
         "defaults": {k: dict(v) for k, v in fw.defaults.items()},
         "classification": fw.classification.model_dump(exclude_none=True),
+        **({"uncertainty": dict(fw.uncertainty)} if fw.uncertainty else {}),
         "nodes": nodes,
     }
 
@@ -933,7 +1164,12 @@ def load_framework(source: str | Path) -> Framework:
 
 
 def check_framework(source: str | Path) -> tuple[Framework | None, ValidationReport]:
-    """Validate a framework source without raising (for ``ikp framework check``)."""
+    """Validate a framework source without raising (for ``ikp framework check``); the report
+    carries the warnings (e.g. an inconsistent AHP matrix) as well as the errors."""
+    path = Path(source)
+    if not (path.suffix.lower() in (".csv", ".xlsx", ".xls") and path.exists()):
+        data, label = read_framework_dict(source)
+        return Framework.check_dict(data, file=label)
     try:
         return load_framework(source), ValidationReport()
     except ValidationFailed as exc:

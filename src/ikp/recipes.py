@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 import ikp
+from ikp.choices import methods_used
 from ikp.coverage import bounds_of
 from ikp.dataset import Dataset
 from ikp.framework import Framework
@@ -44,6 +45,10 @@ def to_dict(run: IndexRun) -> dict[str, Any]:
         "data": _plain(dict(run.metadata)),
         "steps": [e.to_dict() for e in run.log],
         "bounds": _plain(bounds_of(run)),
+        # what the steps used in the end (the weights after equal/AHP/PCA, AHP consistency
+        # ratios, the methods per step, the class method of the region level); informative,
+        # replay uses the steps and the framework
+        "methods": _plain(methods_used(run)),
         "framework": run.framework.to_dict(),
     }
 

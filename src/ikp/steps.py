@@ -370,9 +370,13 @@ class Weight(Step):
     """Chooses the weight of every node for the run's region level.
 
     ``method``: ``framework`` (the file's weights), ``equal``, ``pca`` (COINr-style PCA weights
-    for each group's children, from the normalised data), or ``ahp`` (``ahp`` maps an aggregate
-    code to a pairwise-comparison matrix of its children; CR > ``max_cr`` is refused unless
-    ``allow_inconsistent``). ``explicit`` overrides single node weights last."""
+    for each level-2 group's indicators, from the normalised data; other levels keep the file's
+    weights) or ``ahp`` (Saaty's eigenvector weights for each aggregate with a pairwise-comparison
+    matrix; aggregates without one keep the file's weights). Parameters left at ``None`` come
+    from the framework file's ``defaults.weight``; ``ahp`` (aggregate code → matrix, or
+    ``{matrix, order}``) adds to or replaces the file's matrices. A consistency ratio above
+    ``max_cr`` is a warning recorded in the artefacts, or an error if ``allow_inconsistent`` is
+    false. ``explicit`` overrides single node weights last."""
 
     key = "weight"
     input = "normalized"
@@ -388,37 +392,50 @@ class Weight(Step):
     def _apply(self, run: IndexRun) -> StepOutput:
         fw = run.framework
         data = run.data[self.input]
-        method = self._params.get("method") or "framework"
-        weights = {c: fw.nodes[c].weight(run.region_level) for c in fw.nodes}
+        own = {k: v for k, v in self._params.items() if v is not None}
+        spec = {**fw.method("weight"), **own}
+        if "ahp" in own and "method" not in own:
+            spec["method"] = "ahp"
+        method = spec.get("method") or "framework"
         details: dict[str, Any] = {}
-        if method == "equal":
-            weights = dict.fromkeys(fw.nodes, 1.0)
-        elif method == "pca":
-            frame = data
+        warnings: list[str] = []
+        if method == "pca":
+            weights, _ = fw.method_weights(run.region_level, "framework")
             for code in fw.aggregates:
                 kids = fw.children(code)
                 if fw.nodes[code].level == 2 and len(kids) > 1:
-                    cols = [c for c in kids if c in frame.columns]
+                    cols = [c for c in kids if c in data.columns]
                     if len(cols) > 1:
-                        w = wts.pca_weights(frame.select(cols).values)
+                        w = wts.pca_weights(data.select(cols).values)
                         weights.update(zip(cols, (float(x) for x in w), strict=True))
             details["note"] = "PCA weights for indicators within each level-2 group"
-        if method == "ahp" or self._params.get("ahp"):
-            for code, matrix in (self._params.get("ahp") or {}).items():
-                kids = fw.children(code)
-                result = wts.ahp_weights(
-                    np.asarray(matrix, dtype=np.float64),
-                    max_cr=float(self._params.get("max_cr") or 0.1),
-                    allow_inconsistent=bool(self._params.get("allow_inconsistent")),
+        else:
+            weights, results = fw.method_weights(run.region_level, method, own.get("ahp"))
+            max_cr = float(spec.get("max_cr", 0.1))
+            for code, result in results.items():
+                message = (
+                    f"AHP {code}: CR = {result.cr:.3f} > {max_cr:g} (lambda_max = "
+                    f"{result.lambda_max:.3f}, CI = {result.ci:.3f}, RI = {result.ri})"
                 )
-                if len(result.weights) != len(kids):
-                    raise MethodError(
-                        f"AHP matrix for {code!r} is {len(result.weights)}×{len(result.weights)} "
-                        f"but {code!r} has {len(kids)} children: {', '.join(kids)}"
-                    )
-                weights.update(zip(kids, (float(x) for x in result.weights), strict=True))
-                details[code] = {"cr": result.cr, "ci": result.ci, "lambda_max": result.lambda_max}
-        for code, value in (self._params.get("explicit") or {}).items():
+                if result.cr > max_cr:
+                    if not spec.get("allow_inconsistent", True):
+                        raise MethodError(
+                            f"AHP judgements are inconsistent: {message}. Revise the comparisons "
+                            "or set allow_inconsistent"
+                        )
+                    warnings.append(message)
+                kids = fw.children(code)
+                details[code] = {
+                    "order": list(kids),
+                    "weights": {k: weights[k] for k in kids},
+                    "cr": result.cr,
+                    "ci": result.ci,
+                    "ri": result.ri,
+                    "lambda_max": result.lambda_max,
+                    "n": result.n,
+                    "consistent": result.cr <= max_cr,
+                }
+        for code, value in (own.get("explicit") or {}).items():
             fw.node(code)
             if not np.isfinite(value) or value < 0:
                 raise ValueError(f"Weight.explicit[{code!r}] must be a number >= 0; got {value!r}.")
@@ -427,7 +444,14 @@ class Weight(Step):
             if sum(weights[k] for k in fw.children(code)) <= 0:
                 raise MethodError(f"all children of {code!r} have weight 0")
         effective = fw.effective_weights(run.region_level, weights)
-        return data, {"method": method, "weights": weights, "effective": effective, "ahp": details}
+        return data, {
+            "method": method,
+            "weights": weights,
+            "effective": effective,
+            "ahp": details,
+            "max_cr": float(spec.get("max_cr", 0.1)),
+            "warnings": warnings,
+        }
 
 
 # --------------------------------------------------------------------------- aggregate
@@ -542,7 +566,9 @@ class Rescale(Step):
 class Classify(Step):
     """Ranks (1 = most vulnerable; ties share the lowest rank number) and classes per node:
     ``fixed`` cut-offs per region level, ``mean_sd`` (mean ± k·SD), ``quantile``,
-    ``natural_breaks`` or ``none``. Classes are computed for aggregate nodes. With ``none`` (the
+    ``natural_breaks`` or ``none``. Classes are computed for aggregate nodes. Parameters left at
+    ``None`` come from the framework's classification for the run's region level
+    (``classification.per_level``, then the classification's own method). With ``none`` (the
     default of an imported COINr table), or ``fixed`` without cut-offs for the run's region level
     (e.g. generic units), nothing is classified: every ``class_index`` is -1 and ``class`` empty."""
 
@@ -560,7 +586,7 @@ class Classify(Step):
         fw = run.framework
         data = run.data[self.input]
         spec = fw.classification
-        method = self._params.get("method") or spec.method
+        method = self._params.get("method") or spec.for_level(run.region_level)["method"]
         # scores equal up to floating-point noise (e.g. 26.666666666666664 vs ...668) tie
         ranks = cls.rank_desc(np.round(data.values, 9))
         classes = np.full(data.shape, -1.0)
@@ -581,6 +607,7 @@ class Classify(Step):
             classes[:, j] = cls.classify(scores, cut)
         return data.with_values(np.asarray(ranks, dtype=np.float64)), {
             "method": method,
+            "region_level": run.region_level,
             "classes": classes,
             "cutoffs": cutoffs_used,
             "labels_id": list(fw.class_labels("id")),
@@ -591,6 +618,9 @@ class Classify(Step):
         self, run: IndexRun, method: str, scores: FloatArray, n_classes: int
     ) -> tuple[float, ...]:
         spec = run.framework.classification
+        level = spec.for_level(run.region_level)
+        if level["method"] != method:  # the step chose another method: its own defaults
+            level = {}
         if method == "fixed":
             given = self._params.get("cutoffs")
             if isinstance(given, Mapping):
@@ -600,10 +630,10 @@ class Classify(Step):
         if finite.size == 0:
             return tuple(float("nan") for _ in range(n_classes - 1))
         if method == "mean_sd":
-            k = float(self._params.get("k") or spec.k)
+            k = float(self._params.get("k") or level.get("k") or spec.k)
             return tuple(float(c) for c in cls.cutoffs_mean_sd(finite, k=k))
         if method == "quantile":
-            probs = self._params.get("probs") or spec.probs
+            probs = self._params.get("probs") or level.get("probs") or spec.probs
             return tuple(float(c) for c in cls.cutoffs_quantile(finite, probs=tuple(probs)))
         return tuple(float(c) for c in cls.cutoffs_natural_breaks(finite, n_classes=n_classes))
 

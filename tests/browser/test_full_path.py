@@ -170,6 +170,8 @@ def test_full_path(
     login(page, base, "ri")
     page.goto(f"{base}/hitung/")
     page.fill("#runs", "50")
+    page.select_option("#weights", "equal")
+    page.select_option("#classes_regency", "quantile")
     shots(page, "ri-compute-list")
     page.click(f"#compute-{SLUG}")
     page.wait_for_selector("#job-progress[data-status=done]", timeout=60_000)
@@ -182,6 +184,7 @@ def test_full_path(
     shots(page, "ri-published")
     comp.refresh_from_db()
     assert comp.published
+    assert "method: quantile" in comp.recipe and "method: equal" in comp.recipe
     logout(page)
 
     # 4. a public visitor: map, ranking, profile
@@ -212,3 +215,8 @@ def test_full_path(
     page.on("request", lambda r: seen.append(r.url))
     page.reload()
     assert seen and all(u.startswith(base) for u in seen), seen
+    # the methodology page names the methods the analyst chose
+    page.goto(f"{base}/metodologi/{SLUG}/")
+    assert "kuantil (quantile)" in page.locator("#class-methods tr.current").inner_text()
+    assert "sama rata (equal)" in page.locator("#methods").inner_text()
+    shots(page, "public-methodology")

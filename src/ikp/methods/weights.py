@@ -23,14 +23,19 @@ from ikp.issues import MethodError
 __all__ = [
     "SAATY_RANDOM_INDEX",
     "AhpResult",
+    "ahp_node_weights",
     "ahp_weights",
     "equal_weights",
     "normalize_weights",
+    "parse_ahp",
+    "parse_judgement",
     "pca_weights",
 ]
 
-#: Saaty's random consistency index by matrix size n (Saaty 1980): mean CI of random reciprocal
-#: matrices. For n = 1 and 2 every reciprocal matrix is consistent and RI = 0.
+#: Saaty's random consistency index by matrix size n (T. L. Saaty, *The Analytic Hierarchy
+#: Process*, McGraw-Hill 1980): mean CI of random reciprocal matrices. Later simulations with more
+#: random matrices give slightly different values; ikp keeps Saaty's 1980 table, the one most AHP
+#: software uses. For n = 1 and 2 every reciprocal matrix is consistent and RI = 0.
 SAATY_RANDOM_INDEX: dict[int, float] = {
     1: 0.0,
     2: 0.0,
@@ -189,3 +194,99 @@ def pca_weights(x: npt.ArrayLike) -> FloatArray:
         load = -load
     result: FloatArray = load.astype(np.float64)
     return result
+
+
+def parse_judgement(value: object) -> float:
+    """One pairwise judgement: a number or a fraction written as text (``"1/3"``, ``"3"``).
+    Raises :class:`MethodError` for anything else (booleans, empty text, ``"1/0"``)."""
+    if isinstance(value, bool):
+        raise MethodError(f"{value!r} is not a number")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip()
+        num, sep, den = text.partition("/")
+        try:
+            top = float(num)
+            bottom = float(den) if sep else 1.0
+        except ValueError:
+            raise MethodError(f"{value!r} is not a number or a fraction like 1/3") from None
+        if bottom == 0:
+            raise MethodError(f"{value!r} divides by zero")
+        return top / bottom
+    raise MethodError(f"{value!r} is not a number or a fraction like 1/3")
+
+
+def parse_ahp(entry: object) -> tuple[FloatArray, tuple[str, ...] | None]:
+    """A framework file's AHP entry: either ``{matrix: [[...]], order: [codes]}`` or a bare
+    matrix (rows in the order of the node's children). Entries may be numbers or fractions as
+    text. Returns the matrix as floats and the order (``None`` for a bare matrix)."""
+    order: tuple[str, ...] | None = None
+    rows = entry
+    if isinstance(entry, dict):
+        unknown = sorted(set(entry) - {"matrix", "order"})
+        if unknown:
+            raise MethodError(f"unknown key(s) {unknown}; an AHP entry has 'matrix' and 'order'")
+        if "matrix" not in entry:
+            raise MethodError("the AHP entry has no 'matrix'")
+        rows = entry["matrix"]
+        if entry.get("order") is not None:
+            if not isinstance(entry["order"], list) or not all(
+                isinstance(c, str) for c in entry["order"]
+            ):
+                raise MethodError("'order' must be a list of node codes")
+            order = tuple(entry["order"])
+    if not isinstance(rows, list | tuple) or not all(isinstance(r, list | tuple) for r in rows):
+        raise MethodError("the AHP matrix must be a list of rows (lists of numbers)")
+    n = len(rows)
+    if n == 0 or any(len(r) != n for r in rows):
+        raise MethodError(
+            f"the AHP matrix must be square; its rows have lengths {[len(r) for r in rows]}"
+        )
+    out = np.empty((n, n), dtype=np.float64)
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            try:
+                out[i, j] = parse_judgement(value)
+            except MethodError as exc:
+                raise MethodError(f"row {i + 1}, column {j + 1}: {exc}") from None
+    if order is not None and len(order) != n:
+        raise MethodError(f"'order' names {len(order)} nodes but the matrix is {n}x{n}")
+    return out, order
+
+
+def ahp_node_weights(
+    entry: object, children: tuple[str, ...], reciprocal_tol: float = 0.05
+) -> tuple[dict[str, float], AhpResult]:
+    """The weights of one node's ``children`` from its AHP entry (see :func:`parse_ahp`), and the
+    :class:`AhpResult` with the consistency ratio. ``order`` (if given) must name exactly the
+    children; a bare matrix follows the children's order. The result is computed even when the
+    CR is above 0.1: the caller decides whether that is a warning or an error."""
+    matrix, order = parse_ahp(entry)
+    if order is None:
+        order = children
+        if len(children) != matrix.shape[0]:
+            raise MethodError(
+                f"the matrix is {matrix.shape[0]}x{matrix.shape[0]} but the node has "
+                f"{len(children)} children: {', '.join(children)}"
+            )
+    else:
+        missing = [c for c in children if c not in order]
+        extra = [c for c in order if c not in children]
+        twice = sorted({c for c in order if order.count(c) > 1})
+        if missing or extra or twice:
+            parts = []
+            if missing:
+                parts.append("missing " + ", ".join(missing))
+            if extra:
+                parts.append("not children " + ", ".join(extra))
+            if twice:
+                parts.append("named twice " + ", ".join(twice))
+            raise MethodError(
+                "'order' must name each child exactly once ("
+                + "; ".join(parts)
+                + "); children: "
+                + ", ".join(children)
+            )
+    result = ahp_weights(matrix, allow_inconsistent=True, reciprocal_tol=reciprocal_tol)
+    return dict(zip(order, (float(w) for w in result.weights), strict=True)), result

@@ -40,6 +40,18 @@ def collected_editions() -> QuerySet[Edition]:
     return Edition.objects.filter(kind=Edition.Kind.COLLECTED).select_related("framework")
 
 
+def shared_framework() -> Framework | None:
+    """The framework of every collected edition if they share one (the compute form's method
+    choices are prefilled from its defaults), else ``None``."""
+    versions = {e.framework for e in collected_editions()}
+    if len(versions) != 1:
+        return None
+    try:
+        return versions.pop().framework()
+    except Exception:  # a stored framework that no longer validates: no prefill
+        return None
+
+
 def edition_rows() -> list[EditionRow]:
     """Every edition collected on the platform with its submission counts, computations and
     compute jobs."""

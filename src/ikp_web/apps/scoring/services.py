@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ikp import recipes
 from ikp.audit import audit as run_audit
+from ikp.choices import method_chain, uncertainty_spec
 from ikp.dataset import Dataset
 from ikp.framework import Framework
 from ikp.io.results import results_table
@@ -25,9 +26,9 @@ from ikp.jsonsafe import plain as _json_safe
 from ikp.published import published_provinces
 from ikp.run import IndexRun, compute
 from ikp.sample import combine_levels
+from ikp.steps import Step
 from ikp.uncertainty import (
     UncertaintyResult,
-    UncertaintySpec,
     run_sensitivity,
     run_uncertainty,
 )
@@ -157,28 +158,56 @@ def store_run(
     return comp
 
 
+#: the method choices of the compute form and job (``None`` or missing = the framework's)
+METHOD_KEYS = ("weights", "normalize", "aggregate", "aggregate_p", "classes")
+
+
+def method_steps(edition: Edition, methods: dict[str, Any] | None) -> list[Step]:
+    """The step chain for ``edition`` with the analyst's ``methods`` (keys of
+    :data:`METHOD_KEYS`; ``classes`` maps a region level to its class method). Raises
+    :class:`ValueError` (the core's bilingual message) for a choice the framework cannot take,
+    e.g. AHP without matrices."""
+    chosen = {k: v for k, v in (methods or {}).items() if k in METHOD_KEYS and v not in ("", None)}
+    return method_chain(edition.framework.framework(), edition.region_level, **chosen)
+
+
 def compute_edition(
-    edition: Edition, *, actor: Any = None, runs: int = 1000, job_id: int | None = None
+    edition: Edition,
+    *,
+    actor: Any = None,
+    runs: int = 1000,
+    job_id: int | None = None,
+    methods: dict[str, Any] | None = None,
 ) -> Computation:
-    """Compute an edition from its verified submissions, with uncertainty and sensitivity.
-    Progress goes to the job ``job_id`` (if any); the results, audit and sensitivity are stored
-    in one transaction, then the job is marked done with a link to the computation."""
+    """Compute an edition from its verified submissions, with the analyst's ``methods`` (see
+    :func:`method_steps`), uncertainty and sensitivity. Progress goes to the job ``job_id`` (if
+    any); the results, audit and sensitivity are stored in one transaction, then the job is
+    marked done with a link to the computation."""
     framework = edition.framework.framework()
+    steps = method_steps(edition, methods)
     job_progress(job_id, 5, "membaca data / reading data", status="running")
     raw, names, groups = raw_dataset(edition, framework)
     meta = {"synthetic": edition.synthetic, "edition": edition.slug}
     run = compute(
-        framework, raw, edition.region_level, region_names=names, groups=groups, metadata=meta
+        framework,
+        raw,
+        edition.region_level,
+        steps=steps,
+        region_names=names,
+        groups=groups,
+        metadata=meta,
     )
     job_progress(job_id, 20, "indeks dihitung / index computed")
     unc = None
     sensitivity: list[Any] = []
+    spec = None
     if runs:
 
         def progress(done: int, total: int) -> None:
             job_progress(job_id, 20 + int(50 * done / max(total, 1)), f"Monte Carlo {done}/{total}")
 
-        unc = run_uncertainty(run, UncertaintySpec(n_runs=runs, seed=1), progress=progress)
+        spec = uncertainty_spec(framework, n_runs=runs, seed=1)
+        unc = run_uncertainty(run, spec, progress=progress)
 
         def sa_progress(done: int, total: int) -> None:
             job_progress(
@@ -187,17 +216,22 @@ def compute_edition(
                 f"analisis sensitivitas / sensitivity analysis {done}/{total}",
             )
 
-        sa = run_sensitivity(
-            run, UncertaintySpec(n_runs=min(runs, 500), seed=1), progress=sa_progress
-        )
+        sa_spec = uncertainty_spec(framework, n_runs=min(runs, 500), seed=1)
+        sa = run_sensitivity(run, sa_spec, progress=sa_progress)
         if sa.sensitivity is not None:
             sensitivity = _json_safe(sa.sensitivity.to_dict(orient="records"))
     job_progress(job_id, 95, "menyimpan hasil / storing results")
     with transaction.atomic():
         comp = store_run(edition, run, actor=actor, uncertainty=unc, runs=runs, job_id=job_id)
+        changed = []
+        if spec is not None:  # the specification used (the framework's block + runs and seed)
+            comp.audit = {**comp.audit, "uncertainty_spec": _json_safe(spec.model_dump())}
+            changed.append("audit")
         if sensitivity:
             comp.sensitivity = sensitivity
-            comp.save(update_fields=["sensitivity"])
+            changed.append("sensitivity")
+        if changed:
+            comp.save(update_fields=changed)
         audit("compute", user=actor, obj=comp, edition=edition.slug, version=comp.version)
     job_finish(
         job_id,
@@ -237,13 +271,18 @@ def active_compute_job(edition: Edition) -> Job | None:
     )
 
 
-def start_compute(edition: Edition, actor: Any, runs: int = 1000) -> Job:
-    """Create a compute job for ``edition`` and enqueue it on the task queue once the job row is
-    committed. Raises :class:`ComputeBusy` if one is already queued or running."""
+def start_compute(
+    edition: Edition, actor: Any, runs: int = 1000, methods: dict[str, Any] | None = None
+) -> Job:
+    """Create a compute job for ``edition`` with the analyst's ``methods`` (checked against the
+    edition's framework first; a :class:`ValueError` says what is wrong) and enqueue it on the
+    task queue once the job row is committed. Raises :class:`ComputeBusy` if one is already
+    queued or running."""
     if edition.kind != Edition.Kind.COLLECTED:
         raise ValueError(f"{edition.slug} is not an edition collected on this platform")
     if not 0 <= runs <= MAX_RUNS:
         raise ValueError(f"runs must be between 0 and {MAX_RUNS}; got {runs}")
+    method_steps(edition, methods)
     with transaction.atomic():
         Edition.objects.select_for_update().filter(pk=edition.pk).first()
         busy = active_compute_job(edition)
@@ -259,6 +298,7 @@ def start_compute(edition: Edition, actor: Any, runs: int = 1000) -> Job:
                 "edition": edition.slug,
                 "edition_id": edition.pk,
                 "runs": runs,
+                "methods": dict(methods or {}),
                 "synthetic": edition.synthetic,
             },
             message="menunggu giliran / queued",
@@ -283,7 +323,11 @@ def run_compute_job(job_id: int) -> Computation | None:
     job_progress(job_id, 1, "memulai / starting", status=Job.Status.RUNNING)
     try:
         return compute_edition(
-            edition, actor=job.created_by, runs=int(job.params.get("runs", 0)), job_id=job_id
+            edition,
+            actor=job.created_by,
+            runs=int(job.params.get("runs", 0)),
+            job_id=job_id,
+            methods=job.params.get("methods"),
         )
     except Exception as exc:
         if not isinstance(exc, ValueError):

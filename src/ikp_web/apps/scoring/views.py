@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.scoring import queries, services
-from ikp_web.apps.scoring.forms import ComputeForm, PublishForm
+from ikp_web.apps.scoring.forms import ComputeForm, PublishForm, method_initial
 from ikp_web.apps.scoring.models import Computation
 from ikp_web.config import constants as c
 
@@ -53,6 +53,7 @@ def _index_page(request: HttpRequest, form: ComputeForm, status: int = 200) -> H
     context = {
         "rows": rows,
         "form": form,
+        "method_fields": [form[name] for name in ComputeForm.METHOD_FIELDS],
         "synthetic": any(r.edition.synthetic for r in rows),
         "max_runs": services.MAX_RUNS,
     }
@@ -62,8 +63,10 @@ def _index_page(request: HttpRequest, form: ComputeForm, status: int = 200) -> H
 @compute_view
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    slugs = list(queries.collected_editions().values_list("slug", flat=True))
-    form = ComputeForm(editions=slugs, initial={"runs": c.DEFAULT_UNCERTAINTY_RUNS})
+    editions = queries.collected_editions()
+    slugs = list(editions.values_list("slug", flat=True))
+    initial = {"runs": c.DEFAULT_UNCERTAINTY_RUNS, **method_initial(queries.shared_framework())}
+    form = ComputeForm(editions=slugs, initial=initial)
     return _index_page(request, form)
 
 
@@ -77,7 +80,9 @@ def start(request: HttpRequest) -> HttpResponse:
         return _index_page(request, form, status=400)
     edition = get_object_or_404(queries.collected_editions(), slug=form.cleaned_data["edition"])
     try:
-        job = services.start_compute(edition, request.user, runs=form.cleaned_data["runs"])
+        job = services.start_compute(
+            edition, request.user, runs=form.cleaned_data["runs"], methods=form.methods()
+        )
     except services.ComputeBusy:
         busy = services.active_compute_job(edition)
         messages.warning(
@@ -88,6 +93,13 @@ def start(request: HttpRequest) -> HttpResponse:
         if busy is not None:
             return redirect("scoring:job", busy.pk)
         return redirect("scoring:index")
+    except ValueError as exc:  # a method the edition's framework cannot take, e.g. AHP
+        form.add_error(
+            None,
+            _("Metode tidak dapat dipakai untuk edisi %(edition)s: %(error)s")
+            % {"edition": edition.slug, "error": exc},
+        )
+        return _index_page(request, form, status=400)
     return redirect("scoring:job", job.pk)
 
 

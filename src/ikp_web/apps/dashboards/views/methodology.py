@@ -18,9 +18,11 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from ikp.choices import uncertainty_spec
 from ikp.framework import Framework
 from ikp.published import PUBLISHED_SOURCE_NOTE, PUBLISHED_SOURCE_NOTE_EN
 from ikp.uncertainty import UncertaintySpec
+from ikp_web.apps.core import method_labels as names
 from ikp_web.apps.dashboards.maps import lang
 from ikp_web.apps.dashboards.queries import (
     Choice,
@@ -83,9 +85,16 @@ def recipe_framework(choice: Choice, recipe: dict[str, Any] | None) -> Framework
     return framework_of(choice.edition)
 
 
-def tree(fw: Framework, region_level: str) -> list[dict[str, Any]]:
-    """Depth-first rows: index, dimensions, sub-dimensions, indicators, with effective weights."""
-    eff = fw.effective_weights(region_level)
+def tree(
+    fw: Framework, region_level: str, used: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Depth-first rows: index, dimensions, sub-dimensions, indicators, with the weights the
+    computation used (``used``: the recipe's ``methods.weight``, after equal, AHP or PCA) or,
+    for a recipe without them, the framework file's."""
+    weights = {c: n.weight(region_level) for c, n in fw.nodes.items()}
+    if used and isinstance(used.get("weights"), dict):
+        weights.update({c: float(w) for c, w in used["weights"].items() if c in weights})
+    eff = fw.effective_weights(region_level, weights)
     rows: list[dict[str, Any]] = []
 
     def walk(code: str) -> None:
@@ -97,7 +106,7 @@ def tree(fw: Framework, region_level: str) -> list[dict[str, Any]]:
                 "name_en": node.name_en,
                 "level": node.level,
                 "level_name": fw.level_name(node.level, lang()),
-                "weight": node.weight(region_level) if node.parent else None,
+                "weight": weights[code] if node.parent else None,
                 "effective": eff.get(code),
                 "direction": node.direction if node.level == 1 else None,
                 "type": node.input_type or "",
@@ -120,7 +129,7 @@ def steps(fw: Framework, recipe: dict[str, Any] | None) -> list[dict[str, Any]]:
         if key == "classify":
             effective: Any = fw.classification.model_dump(exclude_none=True)
         elif key == "weight":
-            effective = {"method": "framework"}
+            effective = fw.method("weight")
         else:
             effective = fw.method(key)
         overrides = {
@@ -147,16 +156,85 @@ def steps(fw: Framework, recipe: dict[str, Any] | None) -> list[dict[str, Any]]:
     return out
 
 
-def uncertainty(choice: Choice) -> dict[str, Any] | None:
-    comp = Computation.objects.filter(pk=choice.comp.pk).values("audit", "sensitivity").first()
+def methods(fw: Framework, recipe: dict[str, Any] | None, region_level: str) -> dict[str, Any]:
+    """The methods the computation used (the recipe's ``methods``; for an older recipe, the
+    framework file's defaults): weighting with each AHP matrix's consistency ratio,
+    normalisation, aggregation, and the class method of every region level."""
+    used = (recipe or {}).get("methods") or {}
+    weight = used.get("weight") or {}
+    max_cr = float(weight.get("max_cr", fw.method("weight").get("max_cr", 0.1)))
+    ahp = [
+        {
+            "code": code,
+            "name": fw.nodes[code].name(lang()) if code in fw.nodes else code,
+            "n": info.get("n"),
+            "cr": info.get("cr"),
+            "ci": info.get("ci"),
+            "lambda_max": info.get("lambda_max"),
+            "ri": info.get("ri"),
+            "consistent": info.get("cr", 0.0) <= max_cr,
+        }
+        for code, info in (weight.get("ahp") or {}).items()
+    ]
+
+    def summary(step: str, table: dict[str, Any]) -> dict[str, Any]:
+        entry = used.get(step) or {}
+        method = str(entry.get("method") or fw.method(step).get("method", ""))
+        return {
+            "method": names.label(table, method),
+            "per_node": len(entry.get("per_node") or {}),
+        }
+
+    classes = []
+    run_class = used.get("classify") or {}
+    for level in fw.region_levels:
+        spec = fw.classification.for_level(level)
+        if level == region_level and run_class:
+            spec = {"method": run_class.get("method"), **run_class}
+        params = {k: v for k, v in spec.items() if k in ("cutoffs", "k", "probs")}
+        classes.append(
+            {
+                "level": level,
+                "level_name": names.REGION_LEVEL.get(level, level),
+                "method": names.label(names.CLASSES, str(spec.get("method", ""))),
+                "params": "; ".join(
+                    f"{k} = {', '.join(f'{x:g}' for x in v) if isinstance(v, list) else v}"
+                    for k, v in params.items()
+                ),
+                "current": level == region_level,
+            }
+        )
+    return {
+        "recorded": bool(used),
+        "weight": names.label(
+            names.WEIGHT, str(weight.get("method") or fw.method("weight").get("method"))
+        ),
+        "ahp": ahp,
+        "max_cr": max_cr,
+        "inconsistent": [a["code"] for a in ahp if not a["consistent"]],
+        "normalize": summary("normalize", names.NORMALIZE),
+        "aggregate": summary("aggregate", names.AGGREGATE),
+        "classes": classes,
+    }
+
+
+def uncertainty(choice: Choice, fw: Framework) -> dict[str, Any] | None:
+    comp = (
+        Computation.objects.filter(pk=choice.comp.pk)
+        .values("audit", "sensitivity", "uncertainty_setup")
+        .first()
+    )
     runs = int(choice.comp.uncertainty_runs or 0)
     if not runs or comp is None:
         return None
-    stored = (comp["audit"] or {}).get("uncertainty_spec")
+    # the specification the analysis used: stored with its result, else by the compute job
+    stored = (comp["uncertainty_setup"] or {}).get("spec") or (comp["audit"] or {}).get(
+        "uncertainty_spec"
+    )
     spec = (
         UncertaintySpec(**stored)
         if isinstance(stored, dict)
-        else UncertaintySpec(n_runs=runs, seed=1)
+        else uncertainty_spec(fw, n_runs=runs, seed=1)
     )
     spec_dump = spec.model_dump(exclude={"chunk_size"})
     sens = []
@@ -213,7 +291,8 @@ def methodology(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "recipe": recipe,
             "mfw": fw,
             "fw_name": fw.name_en if lang() == "en" else fw.name_id,
-            "tree": tree(fw, choice.level),
+            "tree": tree(fw, choice.level, ((recipe or {}).get("methods") or {}).get("weight")),
+            "methods": methods(fw, recipe, choice.level),
             "steps": steps(fw, recipe),
             "meta": meta,
             "class_method": classification.method,
@@ -229,7 +308,7 @@ def methodology(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             ],
             "assumptions": list(fw.assumptions),
             "sources": list(fw.sources),
-            "uncertainty": uncertainty(choice),
+            "uncertainty": uncertainty(choice, fw),
             "unc_sources": uncertainty_sources(choice, fw, lang()),
             "published_note": (
                 PUBLISHED_SOURCE_NOTE_EN if lang() == "en" else PUBLISHED_SOURCE_NOTE
