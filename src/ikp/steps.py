@@ -401,12 +401,22 @@ class Weight(Step):
         warnings: list[str] = []
         if method == "pca":
             weights, _ = fw.method_weights(run.region_level, "framework")
+            # a constant indicator the normalize step blanked (COINr) is left out of its
+            # parent, so it takes no part in the PCA either
+            dropped = set(dropped_constants(run))
             for code in fw.aggregates:
                 kids = fw.children(code)
                 if fw.nodes[code].level == 2 and len(kids) > 1:
-                    cols = [c for c in kids if c in data.columns]
+                    cols = [c for c in kids if c in data.columns and c not in dropped]
                     if len(cols) > 1:
                         w = wts.pca_weights(data.select(cols).values)
+                        if np.any(w < 0):
+                            signs = ", ".join(f"{c} {x:+.2f}" for c, x in zip(cols, w, strict=True))
+                            raise MethodError(
+                                f"PCA weights of {code}: the first component's loadings have "
+                                f"mixed signs ({signs}), which would give negative weights; "
+                                "choose another weighting for this data"
+                            )
                         weights.update(zip(cols, (float(x) for x in w), strict=True))
             details["note"] = "PCA weights for indicators within each level-2 group"
         else:

@@ -171,7 +171,9 @@ def test_ranking_download_keeps_the_at_risk_order(client: Client) -> None:
     rows = _csv(client.get(_url("peringkat", query, fmt="csv")))
     assert rows and {r["class"] for r in rows} == {"sedang"}
     tinggi = [float(r["prob_tinggi"] or 0) for r in rows]
-    assert tinggi == sorted(tinggi, reverse=True) and tinggi[0] > tinggi[-1]
+    # (with the default uncertainty analysis several sedang regions may share P(tinggi) = 0:
+    # ties are ordered by region code, here and in the API)
+    assert tinggi == sorted(tinggi, reverse=True)
     api = client.get(
         "/api/v1/editions/ikp-2024-kabkota/results?class=sedang&ordering=-prob_tinggi&limit=100"
     ).json()

@@ -136,12 +136,12 @@ def test_sources_of_uncertainty_render_a_data_noise_model() -> None:
         "impute_alternatives": [{"method": "none"}],
         "data_noise": {"model": "poisson"},
     }
-    out = describe({"spec": spec, "inputs": ["weights_L1", "normalize", "data_noise"]}, fw, "id")
+    out = describe({"spec": spec, "inputs": ["weights_L1", "normalize", "data"]}, fw, "id")
     varied = {s["input"]: s for s in out["varied"]}
-    assert set(varied) == {"weights_L1", "normalize", "data_noise"}
+    assert set(varied) == {"weights_L1", "normalize", "data"}
     assert "prank ×100" in varied["normalize"]["detail"]
-    assert "poisson" in varied["data_noise"]["detail"]
+    assert "poisson" in varied["data"]["detail"]
     fixed = {s["input"] for s in out["fixed"]}
     assert {"weights_L3", "aggregate", "impute"} <= fixed
     none = describe({"spec": {**spec, "data_noise": {"model": "none"}}, "inputs": []}, fw, "id")
-    assert "data_noise" in {s["input"] for s in none["fixed"]} and none["varied"] == []
+    assert "data" in {s["input"] for s in none["fixed"]} and none["varied"] == []

@@ -172,16 +172,19 @@ def test_chosen_methods_reach_the_job_the_recipe_and_the_results(
     assert per_class == [9, 9, 9]  # terciles of 27 kab/kota
 
 
-def test_pca_weights_reach_the_core_which_names_a_constant_indicator(
+def test_pca_weights_reach_the_core_which_leaves_out_the_constant_indicator(
     computed: Computation, personas: dict[str, Persona], django_capture_on_commit_callbacks: Any
 ) -> None:
-    """Jawa Barat's synthetic data has an indicator without spread; PCA (as COINr's) cannot
-    scale it, and the job fails saying so instead of computing something else."""
+    """Jawa Barat's synthetic data has an indicator without spread; the normalize step blanks it
+    (COINr) and PCA leaves it out. The first component's loadings of a group then have mixed
+    signs, which would be negative weights: the job fails and says so, naming PCA and the group,
+    instead of computing something else."""
     post(personas["ri"].client, django_capture_on_commit_callbacks, computed.edition, weights="pca")
     job = Job.objects.get()
     assert job.params["methods"] == {"weights": "pca"}
     assert job.status == Job.Status.FAILED
-    assert "PCA weights: indicator column(s)" in job.message and "constant" in job.message
+    assert "PCA weights of D1.S1" in job.message and "mixed signs" in job.message
+    assert "constant" not in job.message
 
 
 def test_empty_choices_keep_the_framework_and_match_the_default_computation(

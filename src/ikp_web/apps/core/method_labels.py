@@ -35,6 +35,7 @@ CLASSES = {
     "quantile": _("kuantil"),
     "mean_sd": _("rata-rata ± k·SD"),
     "natural_breaks": _("natural breaks (Jenks)"),
+    "none": _("tanpa kelas"),
 }
 REGION_LEVEL = {"province": _("provinsi"), "regency": _("kabupaten/kota")}
 

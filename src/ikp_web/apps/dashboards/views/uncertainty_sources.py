@@ -48,7 +48,7 @@ def _data_noise(spec: dict[str, Any]) -> dict[str, Any] | None:
     if params:
         detail += f" ({params})"
     return {
-        "input": "data_noise",
+        "input": "data",  # the engine's name for the input (UncertaintyResult.inputs)
         "label": _("Derau data (jumlah kejadian yang teramati)"),
         "detail": detail,
         "varied": model != "none",
@@ -94,8 +94,8 @@ def describe(setup: dict[str, Any], fw: Framework, lang: str) -> dict[str, Any]:
         (varied if step in inputs else fixed).append(item)
     noise = _data_noise(spec)
     if noise is not None:
-        known.add("data_noise")
-        varied_noise = noise.pop("varied") or "data_noise" in inputs
+        known.add("data")
+        varied_noise = noise.pop("varied") or "data" in inputs
         (varied if varied_noise else fixed).append(noise)
     for name in inputs:  # an input this page does not know yet: at least its name
         if name not in known:
