@@ -70,6 +70,8 @@ def count_columns_mask(framework: Framework, columns: tuple[str, ...]) -> BoolAr
 
 #: Poisson means up to this value are drawn by table inversion; larger ones by numpy
 TABLE_MAX_MEAN = 1000.0
+#: resolution of the guide table that starts each inversion near its answer
+GUIDE_SIZE = 256
 
 
 class CountSampler:
@@ -99,11 +101,18 @@ class CountSampler:
         lengths = np.array([q.size for q in self.pmfs], dtype=np.int64)
         self._lengths = lengths
         self._starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-        # cumulative tables side by side, table g shifted by g so one search serves all
-        self._table = (
-            np.concatenate([g + np.minimum(np.cumsum(q), 1.0) for g, q in enumerate(self.pmfs)])
-            if self.pmfs
-            else np.empty(0)
+        # cumulative tables side by side, table g shifted by g
+        cdfs = [np.minimum(np.cumsum(q), 1.0) for q in self.pmfs]
+        self._table = np.concatenate([g + c for g, c in enumerate(cdfs)]) if cdfs else np.empty(0)
+        # guide table (Chen & Asau 1974): for u in [j/M, (j+1)/M) the answer is at least
+        # guide[g, j], the smallest k with F(k) >= j/M; a step or two forward finds it
+        grid = np.arange(GUIDE_SIZE) / GUIDE_SIZE
+        self._guide = (
+            np.stack(
+                [np.minimum(np.searchsorted(c, grid, side="left"), c.size - 1) for c in cdfs]
+            ).astype(np.int64)
+            if cdfs
+            else np.empty((0, GUIDE_SIZE), dtype=np.int64)
         )
 
     def _pmf(self, m: float) -> FloatArray:
@@ -128,14 +137,22 @@ class CountSampler:
         if self.group.size:
             g = self.group
             u = rng.random(g.size)
-            pos = np.searchsorted(self._table, g + u, side="left") - self._starts[g]
-            out[self.small] = np.clip(pos, 0, self._lengths[g] - 1)
+            k = self._guide[g, (u * GUIDE_SIZE).astype(np.int64)]
+            last = self._lengths[g] - 1
+            # step forward while F(k) < u (rarely more than once)
+            pos = self._starts[g] + k
+            todo = np.flatnonzero((self._table[pos] < g + u) & (k < last))
+            while todo.size:
+                k[todo] += 1
+                pos[todo] += 1
+                todo = todo[(self._table[pos[todo]] < g[todo] + u[todo]) & (k[todo] < last[todo])]
+            out[self.small] = k
         large = ~self.small
         if large.any():
             lam = self.lam[large]
             if self.noise.model == "negbin":
-                k = float(self.noise.dispersion)
-                lam = rng.gamma(k, lam / k)
+                shape = float(self.noise.dispersion)
+                lam = rng.gamma(shape, lam / shape)
             out[large] = rng.poisson(lam)
         return out
 

@@ -444,6 +444,7 @@ class _Engine:
             self.levels[lvl] = _Level(
                 lvl, codes, np.array([float(weights[c]) for c in codes], dtype=np.float64)
             )
+            _check_weight_sets(self.levels[lvl].base_weights)
         ind_codes = self.levels[1].codes
         col_pos = {c: j for j, c in enumerate(normalized.columns)}
         self.ind_columns = np.array([col_pos[c] for c in ind_codes], dtype=np.int64)
@@ -796,7 +797,10 @@ class _Engine:
                     w = self._level_weights(1, self._factors(u[rows]), rows.size)
                     for j, block in enumerate(blocks):
                         sl = self.levels[2].child_slices[j]
-                        buf[j, at] = np.nan if block is None else block.aggregate(w[sl])
+                        if block is None:
+                            buf[j, at] = np.nan
+                        else:
+                            block.aggregate(w[sl], out=buf[j, at])
                     rows_buf[at] = rows
                     pending[ai] = (buf, rows_buf, filled + rows.size)
                     start += rows.size
@@ -1047,15 +1051,24 @@ class _Block:
     present: FloatArray | None
     missing_rows: BoolArray | None
 
-    def aggregate(self, w: FloatArray) -> FloatArray:
-        """(R, n) scores for weight sets ``w`` (k, R): one row per replication."""
-        _check_weight_sets(w)
-        num = w.T @ self.transformed
-        den = w.T @ self.present if self.present is not None else w.sum(axis=0)[:, None]
-        out = _finish(self.method, self.p, num, den)
+    def aggregate(self, w: FloatArray, out: FloatArray | None = None) -> FloatArray:
+        """(R, n) scores for weight sets ``w`` (k, R): one row per replication, written into
+        ``out`` (C-contiguous) when given. The engine's weight sets are positive by
+        construction (base weights checked when the engine starts, noise factors in (0, 2)),
+        so they are not checked again here."""
+        dest = out if out is not None else np.empty((w.shape[1], self.transformed.shape[1]))
+        if self.present is None:
+            # nothing missing: weights rescaled to sum to 1 first, so the product is the mean
+            # for the arithmetic mean (no division pass over regions × replications)
+            np.matmul((w / w.sum(axis=0)).T, self.transformed, out=dest)
+            if self.method != "arithmetic":
+                _finish(self.method, self.p, dest, np.ones((1, 1)))
+        else:
+            np.matmul(w.T, self.transformed, out=dest)
+            _finish(self.method, self.p, dest, w.T @ self.present)
         if self.missing_rows is not None:
-            out[:, self.missing_rows] = np.nan
-        return out
+            dest[:, self.missing_rows] = np.nan
+        return dest
 
 
 def _resolve_method(spec: _AggSpec) -> tuple[str, float | None]:
@@ -1194,12 +1207,13 @@ def _aggregate_stack(y: FloatArray, wb: FloatArray, s: _AggSpec) -> FloatArray:
         _check_domain(method, p, y, ~np.isnan(y))
     per_row = wb.shape[2] == 1 and shape[1] != 1  # weights vary along A, not B
     w2 = wb[:, :, 0] if per_row else wb[:, 0, :]
+    # weights rescaled to sum to 1 per replication: the weighted sum is then the mean
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        wn = w2 / w2.sum(axis=0)
         t = y if method == "arithmetic" else _transform(method, p, y)
-        num = np.einsum("kab,ka->ab" if per_row else "kab,kb->ab", t, w2)
-    total = w2.sum(axis=0)
-    out = _finish(method, p, num, total[:, None] if per_row else total[None, :])
+        num = np.einsum("kab,ka->ab" if per_row else "kab,kb->ab", t, wn)
     bad = np.isnan(num)  # a missing child (NaN propagates through the sum)
+    out = num if method == "arithmetic" else _finish(method, p, num, np.ones((1, 1)))
     if not bad.any():
         return out
     # redo only the regions with a missing child, dropping it and rescaling the weights
