@@ -35,9 +35,12 @@ defaults and references: ``docs/methodology/uncertainty.md``.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import copy
 import math
+import os
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -109,6 +112,7 @@ class UncertaintySpec(BaseModel):
     ci_level: float = Field(0.95, gt=0.0, lt=1.0)
     sa_per_region: bool = False
     chunk_size: int = Field(500, ge=1)
+    workers: int | None = Field(None, ge=1)
 
     @field_validator("weight_noise")
     @classmethod
@@ -730,11 +734,85 @@ class _Engine:
         """Groups of replications that share a data draw and method set are aggregated to
         level 2 with matrix products; their level-2 values are pooled per aggregation method
         until a chunk is full, and the levels above, ranks and classes are computed per pooled
-        chunk (few large operations instead of many small ones)."""
+        chunk (few large operations instead of many small ones). The groups are shared out
+        between ``spec.workers`` threads (numpy releases the GIL in its array operations); each
+        writes its own positions of the accumulator and keeps its own class counts, so the
+        result does not depend on the number of threads. Progress is reported from the calling
+        thread only (a web job's progress callback writes to the database)."""
         n_eval = u.shape[0]
         acc = _Accumulator(self, n_eval, summarise, keep_ranks, same_scale)
         order = np.argsort(combo, kind="stable")
         bounds = np.flatnonzero(np.diff(combo[order])) + 1
+        groups = [g for g in np.split(order, bounds) if g.size]
+        sizes = np.array([g.size for g in groups], dtype=np.int64)
+        workers = max(1, min(self._workers(), len(groups)))
+        # contiguous shares of about equal rows; share w writes positions from starts[w]
+        cut = np.searchsorted(np.cumsum(sizes), np.arange(1, workers) * n_eval / workers)
+        shares = np.split(np.arange(len(groups)), cut)
+        starts = [int(sizes[sh].sum()) for sh in shares]
+        starts = [int(x) for x in np.concatenate([[0], np.cumsum(starts)[:-1]])]
+        done = [0] * len(shares)
+        if len(shares) == 1:
+
+            def report(count: int) -> None:
+                done[0] = count
+                if progress is not None:
+                    progress(count, n_eval)
+
+            self._work_share([groups[i] for i in shares[0]], combo, u, acc, 0, report)
+            return acc
+
+        def quiet(w: int) -> Callable[[int], None]:
+            def note(count: int) -> None:
+                done[w] = count
+
+            return note
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(shares)) as pool:
+            futures = [
+                pool.submit(
+                    self._work_share,
+                    [groups[i] for i in share],
+                    combo,
+                    u,
+                    acc,
+                    start,
+                    quiet(w),
+                )
+                for w, (share, start) in enumerate(zip(shares, starts, strict=True))
+            ]
+            pending_futures = set(futures)
+            while pending_futures:
+                finished, pending_futures = concurrent.futures.wait(
+                    pending_futures, timeout=0.2, return_when=concurrent.futures.FIRST_EXCEPTION
+                )
+                for f in finished:
+                    f.result()  # re-raise a worker's error here
+                if progress is not None:
+                    progress(sum(done), n_eval)
+        return acc
+
+    def _workers(self) -> int:
+        """Threads for the evaluation: ``spec.workers``, or the usable cores (at most 2: the
+        target machines have 2, and more gives little on these array sizes)."""
+        if self.spec.workers is not None:
+            return int(self.spec.workers)
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cores = os.cpu_count() or 1
+        return max(1, min(2, cores))
+
+    def _work_share(
+        self,
+        groups: list[IntArray],
+        combo: IntArray,
+        u: FloatArray,
+        acc: _Accumulator,
+        start_position: int,
+        report: Callable[[int], None],
+    ) -> None:
+        """Evaluate ``groups`` into positions ``start_position …`` of ``acc``."""
         chunk = self._chunk_rows()
         k2 = len(self.levels[2].codes)
         # per aggregation method: a level-2 buffer (nodes, chunk, regions), its rows, fill
@@ -743,10 +821,13 @@ class _Engine:
         # per (imputation, normalisation, aggregation): the level-2 masks, which every data
         # draw shares (resampling never changes which cells are missing)
         masks: dict[tuple[int, int, int], list[_Mask | None]] = {}
+        tally = acc.new_tally()
+        position = start_position
         done = 0
+        work = _NoisyWork() if self.noisy is not None else None
 
         def flush(ai: int) -> None:
-            nonlocal done
+            nonlocal done, position
             if ai not in pending:
                 return
             buf, rows_buf, filled = pending.pop(ai)
@@ -758,15 +839,13 @@ class _Engine:
                 )
             except MethodError as exc:
                 raise ValueError(f"aggregate alternative {self.aggregate_alts[ai]}: {exc}") from exc
-            acc.add(rows, values)
+            acc.add(rows, values, position, tally)
+            position += rows.size
             spare[ai] = buf
             done += rows.size
-            if progress is not None:
-                progress(done, n_eval)
+            report(done)
 
-        for group in np.split(order, bounds):
-            if group.size == 0:
-                continue
+        for group in groups:
             c = int(combo[group[0]])
             c, ai = divmod(c, self._radix("aggregate"))
             c, nj = divmod(c, self._radix("normalize"))
@@ -774,8 +853,8 @@ class _Engine:
             specs = self.agg_specs[ai]
             try:
                 xt = (
-                    self.noisy.matrix(di, ii, nj)
-                    if self.noisy is not None
+                    self.noisy.matrix(di, ii, nj, work)
+                    if self.noisy is not None and work is not None
                     else self._zero_filled_t(ii, nj)
                 )
                 key = (ii, nj, ai)
@@ -814,7 +893,7 @@ class _Engine:
                 ) from exc
         for ai in list(pending):
             flush(ai)
-        return acc
+        acc.merge(tally)
 
     def _chunk_rows(self) -> int:
         """Replications per chunk: ``spec.chunk_size``, fewer when the level-2 values of a
@@ -926,6 +1005,15 @@ class _Engine:
         return out
 
 
+@dataclass
+class _NoisyWork:
+    """One worker's state of :class:`_NoisyData`: the last draw's counts and a working matrix
+    per (imputation, normalisation) alternative, rewritten in place."""
+
+    last: tuple[int, IntArray] | None = None
+    matrices: dict[tuple[int, int], FloatArray] = field(default_factory=dict)
+
+
 class _NoisyData:
     """Data uncertainty on the fitted scale (ADR 0005). The counts are resampled
     (:class:`ikp.noise.CountSampler`) and every resampled value is mapped through the
@@ -976,9 +1064,8 @@ class _NoisyData:
             self.tables[(i, j)] = (table, offsets, limits, usable)
         cols = self.sampler.columns
         self.cells = self.sampler.cells
-        self._last: tuple[int, IntArray] | None = None
         self._cols = cols
-        self._work: dict[tuple[int, int], FloatArray] = {}
+        self._own = _NoisyWork()  # for calls without a worker's own state
         self._plans: dict[tuple[int, int], tuple[Any, ...]] = {}
         # the varying cells' positions in the transposed (indicators × regions) layout
         n_regions = x.shape[0]
@@ -1005,21 +1092,23 @@ class _NoisyData:
                 shift[ok] = base[self.cells[ok]] - expected[ok]
             self.shift[(i, j)] = shift
 
-    def counts(self, d: int) -> IntArray:
+    def counts(self, d: int, work: _NoisyWork | None = None) -> IntArray:
         """The resampled counts of draw ``d`` (its own seeded stream: order-independent)."""
-        if self._last is None or self._last[0] != d:
+        work = work if work is not None else self._own
+        if work.last is None or work.last[0] != d:
             rng = np.random.default_rng([self.seed, 104_729, d])
-            self._last = (d, self.sampler.draw(rng))
-        return self._last[1]
+            work.last = (d, self.sampler.draw(rng))
+        return work.last[1]
 
-    def matrix(self, d: int, i: int, j: int) -> FloatArray:
+    def matrix(self, d: int, i: int, j: int, work: _NoisyWork | None = None) -> FloatArray:
         """The normalised matrix of draw ``d`` under alternatives (i, j), transposed
         (indicators × regions) with missing cells 0. Only the varying cells differ between
         draws, so one working copy per (i, j) is rewritten in place: the returned array is
         valid until the next call for the same (i, j)."""
-        work = self._work.get((i, j))
-        if work is None:
-            work = self._work[(i, j)] = zero_filled_t(self.engine.matrices[(0, i, j)])
+        state = work if work is not None else self._own
+        matrix = state.matrices.get((i, j))
+        if matrix is None:
+            matrix = state.matrices[(i, j)] = zero_filled_t(self.engine.matrices[(0, i, j)])
         table, offsets, limits, usable = self.tables[(i, j)]
         plan = self._plans.get((i, j))
         if plan is None:
@@ -1032,10 +1121,10 @@ class _NoisyData:
                 self.shift[(i, j)][use],
             )
         use, base, top, where, shift = plan
-        k = self.counts(d)[use]
+        k = self.counts(d, state)[use]
         np.minimum(k, top, out=k)
-        work.reshape(-1)[where] = table[base + k] + shift
-        return work
+        matrix.reshape(-1)[where] = table[base + k] + shift
+        return matrix
 
 
 @dataclass(frozen=True)
@@ -1283,7 +1372,7 @@ class _Accumulator:
         # blocks; ``order[p]`` is the replication evaluated at position p. Every position is
         # written exactly once, so no initial fill is needed.
         self.order = np.empty(n_eval, dtype=np.int64)
-        self.filled = 0
+        self._lock = threading.Lock()
         self.scores = {
             c: np.empty((n_eval, self.n), dtype=np.float64 if c == engine.root else np.float32)
             for c in engine.targets
@@ -1297,11 +1386,33 @@ class _Accumulator:
             for c in engine.targets
         }
 
-    def add(self, rows: IntArray, values: dict[str, FloatArray]) -> None:
+    def new_tally(self) -> dict[str, Any]:
+        """A worker's own class counts (merged at its end with :meth:`merge`)."""
+        return {
+            "counts": {c: np.zeros_like(v) for c, v in self.class_counts.items()},
+            "classified": 0,
+        }
+
+    def merge(self, tally: dict[str, Any]) -> None:
+        with self._lock:
+            for code, counts in tally["counts"].items():
+                self.class_counts[code] += counts
+            self.classified_runs += int(tally["classified"])
+
+    def add(
+        self,
+        rows: IntArray,
+        values: dict[str, FloatArray],
+        position: int = 0,
+        tally: dict[str, Any] | None = None,
+    ) -> None:
+        """Store replications ``rows`` at positions ``position …`` and count their classes in
+        ``tally`` (the accumulator's own counts when None)."""
         eng = self.engine
-        at = slice(self.filled, self.filled + rows.size)
+        at = slice(position, position + rows.size)
         self.order[at] = rows
-        self.filled += rows.size
+        own = tally is None
+        tally = tally if tally is not None else {"counts": self.class_counts, "classified": 0}
         keep = self.summarise[rows]
         # replications on another scale under fixed cut-offs: excluded or quantile-mapped
         other = ~self.same_scale[rows]
@@ -1309,7 +1420,9 @@ class _Accumulator:
         classify_rows = (
             keep & ~other if fixed and eng.spec.other_scale_classes == "exclude" else keep
         )
-        self.classified_runs += int(classify_rows.sum())
+        tally["classified"] += int(classify_rows.sum())
+        if own:
+            self.classified_runs += int(classify_rows.sum())
         for code in eng.targets:
             raw = values[code]  # (R, n)
             method, upper = eng.rescale[code]
@@ -1333,7 +1446,7 @@ class _Accumulator:
             sr = scores[classify_rows]
             mapped = other[classify_rows] if fixed else np.zeros(sr.shape[0], dtype=bool)
             classes = self._classes(code, sr, mapped)
-            counts = self.class_counts[code]
+            counts = tally["counts"][code]
             for c in range(self.n_classes):
                 counts[:, c] += (classes == c).sum(axis=0)
             counts[:, self.n_classes] += (classes < 0).sum(axis=0)
