@@ -110,6 +110,24 @@ def test_extra_cells_are_a_ragged_row(tmp_path: Path) -> None:
     assert list(raw.frame.index) == [2, 3]
 
 
+def test_unclosed_quote_is_reported_with_its_line(tmp_path: Path) -> None:
+    """Python's csv reader reads everything after an unclosed quote as one cell, silently; the
+    reader says so, with the line where the quote opened, and returns nothing."""
+    text = HEADER + '32.01,"Bogor,1\n32.02,Sukabumi,2\n32.03,Cianjur,0\n'
+    raw, report = read_raw(write(tmp_path, "q.csv", text.encode()))
+    assert raw is None
+    (issue,) = report.issues
+    assert issue.code is IssueCode.FILE_UNREADABLE and issue.location.row == 2
+    assert "never closed" in issue.message and issue.hint and "close the quote" in issue.hint
+
+
+def test_a_quoted_cell_with_a_line_break_is_fine(tmp_path: Path) -> None:
+    text = HEADER + '32.01,"Kabupaten\nBogor",1\n32.02,Sukabumi,2\n'
+    raw, report = read_raw(write(tmp_path, "ok.csv", text.encode()))
+    assert raw is not None and not report.issues
+    assert len(raw.frame) == 2
+
+
 @pytest.mark.parametrize("data", [b"", b"  \n\n", b"\n\n"])
 def test_empty_csv(tmp_path: Path, data: bytes) -> None:
     frame, report = read_table(write(tmp_path, "e.csv", data))

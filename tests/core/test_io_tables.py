@@ -268,10 +268,33 @@ def test_parse_number_accepts(cell: object, expected: float | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "cell", ["1,500", "12,000", "1.234,5", "dua", "n/a", "-", "50%", True, "nan", "inf"]
+    "cell",
+    ["1,500", "12,000", "1.234,5", "dua", "n/a", "-", "50%", True, "nan", "inf", "1e309", "-1e400"],
 )
 def test_parse_number_rejects(cell: object) -> None:
     assert isinstance(parse_number(cell), str)
+
+
+def test_formula_without_saved_result_is_not_a_missing_value(tmp_path: Path, fw: Framework) -> None:
+    """A workbook written by a program (not Excel) can hold formulas without their results;
+    openpyxl reads those cells as empty. They are reported as formulas, at their row and
+    column, not taken as missing values; a workbook without formulas is read once."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "data"
+    ws.append(["region_code", "C1_L1", "C1_L2", "R1", "B1", "S1"])
+    for row in GOOD_ROWS:
+        ws.append([row.split(",")[0], *(float(x) if x else None for x in row.split(",")[1:])])
+    ws["D3"] = "=D2*2"
+    path = tmp_path / "formula.xlsx"
+    wb.save(path)
+    report = check(path, fw)
+    (issue,) = only(report, IssueCode.NOT_NUMERIC)
+    assert issue.location.row == 3 and issue.location.column == "R1"
+    assert issue.hint and "formula (=D2*2)" in issue.hint and "save it again" in issue.hint
+    assert not [i for i in only(report, IssueCode.MISSING_VALUE) if "R1" in i.message]
 
 
 def test_ambiguous_comma_hint(tmp_path: Path, fw: Framework) -> None:

@@ -226,6 +226,17 @@ def _decode(name: str, data: bytes, report: ValidationReport) -> tuple[str, str]
     return text, "cp1252"
 
 
+def _ends_inside_quotes(text: str, delimiter: str) -> bool:
+    """Whether the CSV text ends inside a quoted field (an unclosed quote: Python's reader
+    then silently reads the rest of the file as one cell)."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
 def _count_outside_quotes(line: str, char: str) -> int:
     count = 0
     quoted = False
@@ -263,7 +274,24 @@ def _read_csv(name: str, data: bytes, digest: str, report: ValidationReport) -> 
     text, encoding = decoded
     delimiter = sniff_delimiter(text)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        records: list[list[str]] = []
+        starts: list[int] = []  # the line each record starts on
+        last_line = 0
+        for rec in reader:
+            starts.append(last_line + 1)
+            records.append(rec)
+            last_line = reader.line_num
+        if records and _ends_inside_quotes(text, delimiter):
+            report.add(
+                IssueCode.FILE_UNREADABLE,
+                f'{name!r}: the quote (") opened on line {starts[-1]} is never closed, so '
+                "everything after it was read as one cell",
+                file=name,
+                row=starts[-1],
+                hint="close the quote on that line or remove it; or save the sheet again as CSV UTF-8",
+            )
+            return None
     except csv.Error as exc:
         report.add(
             IssueCode.FILE_UNREADABLE,
@@ -374,6 +402,7 @@ def _read_xlsx(
             return None
         ws = wb[chosen]
         records = [list(r) for r in ws.iter_rows(values_only=True)]
+        _mark_unsaved_formulas(data, chosen, records)
     except Exception as exc:
         report.add(
             IssueCode.FILE_UNREADABLE,
@@ -410,6 +439,36 @@ def _read_xlsx(
     header = header + [""] * (width - len(header))
     rows = [r + [None] * (width - len(r)) for r in rows]
     return _make_raw(header, rows, numbers, name, chosen, "xlsx", digest, report, sheets=sheets)
+
+
+def _mark_unsaved_formulas(data: bytes, sheet: str, records: list[list[Any]]) -> None:
+    """A formula whose result was not saved in the file (written by a program, not Excel) reads
+    as an empty cell, which would pass for a missing value. Put the formula text in those cells
+    instead, so that validation reports them (``parse_number``). Only workbooks whose sheets
+    hold formulas at all are read a second time."""
+    import zipfile
+
+    import openpyxl
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheets_xml = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        if not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in sheets_xml):
+            return
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for i, row in enumerate(wb[sheet].iter_rows(values_only=True)):
+            if i >= len(records):
+                break
+            for j, cell in enumerate(row):
+                if (
+                    isinstance(cell, str)
+                    and cell.startswith("=")
+                    and j < len(records[i])
+                    and records[i][j] is None
+                ):
+                    records[i][j] = cell
+    finally:
+        wb.close()
 
 
 def _header_text(value: object) -> str:

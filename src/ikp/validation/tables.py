@@ -162,8 +162,16 @@ def parse_number(cell: object) -> float | str | None:
             "Number and type the value again"
         )
     text = str(cell).strip().replace("\u00a0", "")
+    if text.startswith("="):
+        return (
+            f"the cell holds a formula ({text[:40]}) whose result was not saved in the file; "
+            "open it in Excel or LibreOffice and save it again, or paste the values"
+        )
     if _PLAIN_NUMBER.fullmatch(text):
-        return float(text)
+        number = float(text)
+        if math.isinf(number):  # e.g. 1e309: too large for a number, read as infinity
+            return f"{text!r} is too large to be a number (it would be infinity)"
+        return number
     if _DECIMAL_COMMA.fullmatch(text):
         if _THOUSANDS_LIKE.fullmatch(text):
             return (
