@@ -142,6 +142,11 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"expected_refusals": {"()": "ikp_web.apps.core.logging.ExpectedRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        # a 403 is logged as one line, without a traceback (templates/403.html explains it)
+        "django.request": {"filters": ["expected_refusals"], "propagate": True},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "WARNING"},
 }
