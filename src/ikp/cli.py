@@ -14,18 +14,18 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.panel import Panel
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import ikp
 from ikp import SYNTHETIC_LABEL, SYNTHETIC_LABEL_EN
 from ikp.issues import IkpError, ValidationFailed, ValidationReport
+
+if TYPE_CHECKING:  # pandas, numpy and scipy are imported by the commands that use them,
+    import pandas as pd  # so that `ikp --help` starts fast
 
 app = typer.Typer(
     name="ikp",
@@ -202,6 +202,8 @@ def _print_report(report: ValidationReport, fmt: OutputFormat, *, title: str) ->
             }
             for i in report
         ]
+        import pandas as pd
+
         sys.stdout.write(pd.DataFrame(rows).to_csv(index=False))
         return
     if not len(report):
@@ -263,6 +265,8 @@ def _fmt_cell(value: Any) -> str:
 
 def _synthetic_banner(synthetic: bool) -> None:
     if synthetic:
+        from rich.panel import Panel
+
         err_console.print(
             Panel(f"[bold]{SYNTHETIC_LABEL}[/]\n{SYNTHETIC_LABEL_EN}", style="yellow", expand=False)
         )
@@ -273,6 +277,8 @@ def _banners(meta: Mapping[str, Any]) -> None:
     _synthetic_banner(bool(meta.get("synthetic")))
     cov = meta.get("coverage") or {}
     if cov.get("warning"):
+        from rich.panel import Panel
+
         err_console.print(
             Panel(f"[bold]{cov['warning']}[/]\n{cov['warning_en']}", style="yellow", expand=True)
         )
@@ -286,6 +292,8 @@ def _level(level: RegionLevel, regions: Regions) -> str:
 
 @contextmanager
 def _progress(description: str, total: int) -> Iterator[Callable[[int, int], None]]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -958,6 +966,8 @@ def regions(
     limit: Annotated[int, typer.Option("--limit")] = 40,
 ) -> None:
     """Cari wilayah menurut kode atau nama. / Look up regions by code or name."""
+    import pandas as pd
+
     from ikp.regions import LEVELS, RegionRegistry, normalize_code
 
     deep = (

@@ -8,7 +8,7 @@ run's normalisation bounds, so it can serve as a ``--reference``."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ import ikp
 from ikp import SYNTHETIC_LABEL, SYNTHETIC_LABEL_EN
 from ikp import recipes as recipes_mod
 from ikp.coverage import bounds_of
+from ikp.io.cells import safe_text
+from ikp.jsonsafe import column_values
 from ikp.jsonsafe import plain as _plain
 from ikp.jsonsafe import records as _records
 from ikp.run import IndexRun
@@ -135,7 +137,9 @@ def write_results(
             "results": _records(full),
             "bounds": _plain(bounds_of(run)),
         }
-        p.write_text(json.dumps(payload, ensure_ascii=False, indent=1), "utf-8")
+        # compact: json.dumps uses its C encoder only without ``indent``
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        p.write_text(text, "utf-8")
         written.append(p)
     if "parquet" in formats:
         import pyarrow as pa
@@ -158,6 +162,11 @@ def write_results(
 def _write_xlsx(
     run: IndexRun, path: Path, full: pd.DataFrame, index: pd.DataFrame, meta: dict[str, Any]
 ) -> None:
+    """The workbook in openpyxl's write-only mode: rows are appended and streamed to the file
+    (no cell objects kept), text that looks like a formula is written as text (see
+    :func:`ikp.io.cells.safe_text`) and missing values are empty cells."""
+    from openpyxl import Workbook
+
     cover_rows: list[tuple[str, str]] = []
     if meta["synthetic"]:
         cover_rows.append(("PERINGATAN / WARNING", f"{SYNTHETIC_LABEL} / {SYNTHETIC_LABEL_EN}"))
@@ -180,15 +189,34 @@ def _write_xlsx(
         ),
     }
     order = list(run.framework.nodes)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        pd.DataFrame(cover_rows, columns=["keterangan", "nilai"]).to_excel(
-            writer, sheet_name="info", index=False
-        )
-        index.to_excel(writer, sheet_name="indeks", index=False)
-        for name, table in wide.items():
-            cols = [c for c in order if c in table.columns]
-            table = table.reindex(columns=cols).reindex(index=list(index["region_code"]))
-            if meta["synthetic"]:
-                table.insert(0, "synthetic", True)
-            table.to_excel(writer, sheet_name=name)
-        run.reliability().to_excel(writer, sheet_name="reliabilitas", index=False)
+    sheets: dict[str, pd.DataFrame] = {
+        "info": pd.DataFrame(cover_rows, columns=["keterangan", "nilai"]),
+        "indeks": index,
+    }
+    for name, table in wide.items():
+        cols = [c for c in order if c in table.columns]
+        table = table.reindex(columns=cols).reindex(index=list(index["region_code"]))
+        if meta["synthetic"]:
+            table.insert(0, "synthetic", True)
+        table.index.name = "region_code"
+        sheets[name] = table.reset_index()
+    sheets["reliabilitas"] = run.reliability()
+    workbook = Workbook(write_only=True)
+    for name, frame in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in _sheet_rows(frame):
+            sheet.append(row)
+    workbook.save(path)
+
+
+def _sheet_rows(frame: pd.DataFrame) -> Iterator[list[Any]]:
+    """The header, then every row, as plain values converted a column at a time."""
+    yield [safe_text(str(c)) for c in frame.columns]
+    columns: list[list[Any]] = []
+    for j in range(frame.shape[1]):
+        values = column_values(frame.iloc[:, j])
+        if frame.dtypes.iloc[j].kind not in "biuf":
+            values = [safe_text(v) for v in values]
+        columns.append(values)
+    for row in zip(*columns, strict=True):
+        yield list(row)

@@ -27,7 +27,6 @@ from itertools import permutations
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import ndtr, stdtr
 
 from ikp._types import FloatArray
 
@@ -54,6 +53,8 @@ _C = (
 
 
 def _t_two_sided(r: FloatArray, n: FloatArray) -> FloatArray:
+    from scipy.special import stdtr  # imported where used: keeps `import ikp.audit` light
+
     df = n - 2.0
     with np.errstate(invalid="ignore", divide="ignore"):
         t = np.abs(r) * np.sqrt(df / (1.0 - r * r))
@@ -83,6 +84,8 @@ def spearman_tail(s: npt.ArrayLike, n: npt.ArrayLike, lower: bool) -> FloatArray
     """AS 89: ``P(S >= s)`` (``lower=False``) or ``P(S < s)`` (``lower=True``) for Spearman's
     statistic ``S`` of ``n`` untied pairs under independence; exact for ``n <= 9``, Edgeworth
     series for larger ``n``."""
+    from scipy.special import ndtr
+
     ss = np.asarray(s, dtype=np.float64)
     nn = np.broadcast_to(np.asarray(n, dtype=np.float64), ss.shape)
     upper = np.full(ss.shape, np.nan)
