@@ -168,7 +168,7 @@ def handles_errors(func: F) -> F:
             raise typer.Exit(1) from None
         except (IkpError, FileNotFoundError, ValueError, KeyError) as exc:
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-            err_console.print(f"[bold red]Galat / Error:[/] {message}")
+            err_console.print(f"[bold red]Galat / Error:[/] {_esc(message)}")
             raise typer.Exit(1) from None
 
     return cast(F, wrapper)
@@ -177,8 +177,16 @@ def handles_errors(func: F) -> F:
 # --------------------------------------------------------------------------- helpers
 
 
+def _esc(value: object) -> str:
+    """User text (cells, names, paths, messages quoting them) for Rich, with markup such as
+    ``[/]`` escaped so it prints as it is instead of being read as a style."""
+    from rich.markup import escape
+
+    return escape(str(value))
+
+
 def _fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[bold red]Galat / Error:[/] {message}")
+    err_console.print(f"[bold red]Galat / Error:[/] {_esc(message)}")
     raise typer.Exit(code)
 
 
@@ -207,9 +215,9 @@ def _print_report(report: ValidationReport, fmt: OutputFormat, *, title: str) ->
         sys.stdout.write(pd.DataFrame(rows).to_csv(index=False))
         return
     if not len(report):
-        console.print(f"[green]✓ {title}: tidak ada masalah / no issues[/]")
+        console.print(f"[green]✓ {_esc(title)}: tidak ada masalah / no issues[/]")
         return
-    table = Table(title=title, show_lines=False)
+    table = Table(title=_esc(title), show_lines=False)
     for col in (
         "",
         "kode / code",
@@ -226,10 +234,10 @@ def _print_report(report: ValidationReport, fmt: OutputFormat, *, title: str) ->
             mark,
             str(i.code),
             "" if i.location.row is None else str(i.location.row),
-            i.location.column or "",
-            i.location.region_code or i.location.node_code or "",
-            i.message,
-            i.hint or "",
+            _esc(i.location.column or ""),
+            _esc(i.location.region_code or i.location.node_code or ""),
+            _esc(i.message),
+            _esc(i.hint or ""),
         )
     console.print(table)
     console.print(
@@ -247,11 +255,11 @@ def _print_frame(
         sys.stdout.write(frame.to_csv(index=False))
         return
     shown = frame if limit is None else frame.head(limit)
-    table = Table(title=title)
+    table = Table(title=_esc(title))
     for col in shown.columns:
-        table.add_column(str(col), overflow="fold")
+        table.add_column(_esc(col), overflow="fold")
     for row in shown.itertuples(index=False):
-        table.add_row(*[_fmt_cell(v) for v in row])
+        table.add_row(*[_esc(_fmt_cell(v)) for v in row])
     console.print(table)
     if limit is not None and len(frame) > limit:
         console.print(f"… {len(frame) - limit} baris lagi / more rows (--format csv for all)")
@@ -345,6 +353,13 @@ def _load_input(
         group=group,
         province=province,
     )
+    _print_warnings(loaded.report)
+    values = loaded.dataset.values  # a float array: NaN = empty cell
+    if values.size == 0 or not bool((values == values).any()):
+        _fail(
+            f"{data}: semua sel data kosong (templat belum diisi?); tidak ada yang dihitung "
+            "/ every data cell is empty (an untouched template?); nothing to compute"
+        )
     meta: dict[str, Any] = {"source": loaded.source, "synthetic": loaded.synthetic}
     if loaded.coverage is not None:
         meta["coverage"] = loaded.coverage.to_dict()
@@ -352,6 +367,35 @@ def _load_input(
         meta.update(label=SYNTHETIC_LABEL, label_en=SYNTHETIC_LABEL_EN)
     groups = dict(zip(loaded.dataset.regions, loaded.groups, strict=True))
     return loaded.dataset, loaded.region_names, groups, meta
+
+
+def _print_warnings(report: ValidationReport, shown: int = 3) -> None:
+    """The input's warnings on stderr, one line per issue code (count and first messages), so
+    that ``compute`` does not hide what ``validate`` shows."""
+    by_code: dict[str, list[str]] = {}
+    for issue in report.warnings:
+        where = issue.location.describe()
+        by_code.setdefault(str(issue.code), []).append(
+            f"{issue.message}" + (f" ({where})" if where else "")
+        )
+    for code, messages in by_code.items():
+        more = f" (+{len(messages) - shown} lagi / more)" if len(messages) > shown else ""
+        err_console.print(
+            f"[yellow]peringatan / warning[/] {_esc(code)} ×{len(messages)}: "
+            + _esc("; ".join(messages[:shown]))
+            + more
+        )
+
+
+def _one_region_warning(n_regions: int) -> None:
+    if n_regions == 1:
+        err_console.print(
+            "[yellow]peringatan / warning:[/] berkas hanya berisi satu wilayah: normalisasi "
+            "min-max tidak terdefinisi untuk satu wilayah, skor dan kelasnya tidak bermakna; "
+            "pakai --reference dengan hasil run nasional / the file holds one region only: "
+            "min-max normalisation is undefined on one region, so its score and class mean "
+            "nothing; use --reference with a national run's results"
+        )
 
 
 def _default_run(
@@ -389,9 +433,9 @@ def _show_methods(run: Any) -> None:
     from ikp.choices import describe_methods, methods_used
 
     used = methods_used(run)
-    err_console.print(f"metode / methods: {describe_methods(used)}")
+    err_console.print(f"metode / methods: {_esc(describe_methods(used))}")
     for warning in used.get("weight", {}).get("warnings", []):
-        err_console.print(f"[yellow]peringatan / warning:[/] {warning}")
+        err_console.print(f"[yellow]peringatan / warning:[/] {_esc(warning)}")
 
 
 # --------------------------------------------------------------------------- commands
@@ -451,7 +495,7 @@ def demo(
     console.print(
         f"Keluaran / outputs: [bold]{Path(out).resolve()}[/] ({len(summary['files'])} files)"
     )
-    console.print(f"Ringkasan HTML / HTML summary: [bold]{summary['html']}[/]")
+    console.print(f"Ringkasan HTML / HTML summary: [bold]{_esc(summary['html'])}[/]")
     console.print(f"Selesai dalam / done in {time.perf_counter() - started:.1f} s")
     _synthetic_banner(True)
 
@@ -549,6 +593,8 @@ def compute(
         ref = load_reference(reference)
         steps = ref.steps(fw, lvl)
         meta = ref.annotate(meta)
+    else:
+        _one_region_warning(len(raw.regions))
     _banners(meta)
     started = time.perf_counter()
     if recipe is not None:
@@ -578,7 +624,7 @@ def compute(
         files = write_results(
             run, out, formats=[f.strip() for f in formats.split(",") if f.strip()], uncertainty=unc
         )
-        err_console.print(f"{len(files)} berkas ditulis / files written to {out}")
+        err_console.print(f"{len(files)} berkas ditulis / files written to {_esc(out)}")
     table = index_table(run, unc)
     cols = [
         c
@@ -649,7 +695,7 @@ def template(
 
     fw = _framework(framework)
     path = write_template(fw, level.value, out, province=province, lang=lang)
-    console.print(f"Templat ditulis / template written: [bold]{path}[/]")
+    console.print(f"Templat ditulis / template written: [bold]{_esc(path)}[/]")
 
 
 @app.command()
@@ -887,9 +933,9 @@ def framework_show(
 
     def label(code: str) -> str:
         n = fw.nodes[code]
-        return f"[bold]{code}[/] {n.name(lang)}  [dim]w={weights[code]:.4g} eff={eff[code]:.3f}[/]"
+        return f"[bold]{_esc(code)}[/] {_esc(n.name(lang))}  [dim]w={weights[code]:.4g} eff={eff[code]:.3f}[/]"
 
-    tree = Tree(f"[bold]{fw.root}[/] {fw.nodes[fw.root].name(lang)} ({fw.id} v{fw.version})")
+    tree = Tree(_esc(f"{fw.root} {fw.nodes[fw.root].name(lang)} ({fw.id} v{fw.version})"))
 
     def add(branch: Tree, code: str) -> None:
         for kid in fw.children(code):
@@ -898,14 +944,14 @@ def framework_show(
     add(tree, fw.root)
     console.print(tree)
     note = " (PCA: bobot dari data / weights from the data; file weights shown)" * (method == "pca")
-    console.print(f"bobot / weights: {method}{note}")
+    console.print(f"bobot / weights: {_esc(method)}{note}")
     for code, result in ahp.items():
         flag = "" if result.cr <= fw.method("weight").get("max_cr", 0.1) else " [yellow]![/]"
         console.print(
-            f"AHP {code}: CR = {result.cr:.3f}, lambda_max = {result.lambda_max:.3f}{flag}"
+            f"AHP {_esc(code)}: CR = {result.cr:.3f}, lambda_max = {result.lambda_max:.3f}{flag}"
         )
     for text in fw.assumptions:
-        console.print(f"[yellow]asumsi / assumption:[/] {text}")
+        console.print(f"[yellow]asumsi / assumption:[/] {_esc(text)}")
 
 
 @framework_app.command("check")
@@ -923,9 +969,10 @@ def framework_check(
         raise typer.Exit(1)
     if fmt is OutputFormat.table:
         console.print(
-            f"{fw.id}: {len(fw.indicators)} indikator, "
+            f"{_esc(fw.id)}: {len(fw.indicators)} indikator, "
             + ", ".join(
-                f"{len(fw.at_level(lv))} {fw.level_name(lv)}" for lv in range(2, fw.n_levels + 1)
+                f"{len(fw.at_level(lv))} {_esc(fw.level_name(lv))}"
+                for lv in range(2, fw.n_levels + 1)
             )
         )
 
@@ -946,7 +993,7 @@ def framework_export(
         out.write_text(fw.to_yaml(), "utf-8")
     else:
         export_table(fw, out)
-    console.print(f"ditulis / written: [bold]{out}[/]")
+    console.print(f"ditulis / written: [bold]{_esc(out)}[/]")
 
 
 @app.command()

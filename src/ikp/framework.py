@@ -153,6 +153,22 @@ class ClassificationSpec(BaseModel):
         return out
 
 
+class PlausibleSpec(BaseModel):
+    """``plausible: {max: …, warn_above: …}`` of an indicator: a value above ``max`` is an
+    error, above ``warn_above`` a warning (both checked cell by cell; ``null`` = no bound)."""
+
+    model_config = ConfigDict(extra="forbid")
+    max: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    warn_above: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+
+
+#: IKP's plausibility bounds for ``count`` indicators without their own ``plausible``: a
+#: regency (kab/kota) records at most a few hundred incidents of one kind in an election, so
+#: more than 1,000 in one cell is worth a second look and more than 100,000 is a typing or
+#: export error (a value pasted into the wrong column, an exponent).
+DEFAULT_COUNT_PLAUSIBLE = PlausibleSpec(max=100_000, warn_above=1_000)
+
+
 class NodeSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str = Field(min_length=1)
@@ -165,6 +181,7 @@ class NodeSpec(BaseModel):
     unit: str | None = None
     min_value: float | None = None
     max_value: float | None = None
+    plausible: PlausibleSpec | None = None
     description: str | None = None
     methods: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
@@ -205,6 +222,10 @@ class Node:
     description: str | None
     methods: Mapping[str, Mapping[str, Any]]
     children: tuple[str, ...] = ()
+    #: plausibility bounds of an indicator's cells: error above ``plausible_max``, warning
+    #: above ``warn_above`` (None: no bound)
+    plausible_max: float | None = None
+    warn_above: float | None = None
 
     @property
     def is_indicator(self) -> bool:
@@ -681,6 +702,23 @@ def _build_nodes(
     nodes: dict[str, Node] = {}
     for code, spec in seen.items():
         weights = _parse_weights(spec, region_levels, report, file)
+        plausible = spec.plausible
+        if plausible is None and spec.level == 1 and spec.type == "count":
+            plausible = DEFAULT_COUNT_PLAUSIBLE
+        if (
+            plausible is not None
+            and plausible.max is not None
+            and plausible.warn_above is not None
+            and plausible.warn_above > plausible.max
+        ):
+            report.add(
+                IssueCode.SCHEMA,
+                f"plausible.warn_above ({plausible.warn_above:g}) of {code!r} is above "
+                f"plausible.max ({plausible.max:g})",
+                file=file,
+                node_code=code,
+                hint="warn_above must not exceed max",
+            )
         direction = spec.direction
         if spec.level == 1:
             if direction not in (1, -1) or isinstance(direction, bool):
@@ -738,6 +776,8 @@ def _build_nodes(
             description=spec.description,
             methods={k: dict(v) for k, v in spec.methods.items()},
             children=tuple(children[code]),
+            plausible_max=plausible.max if plausible else None,
+            warn_above=plausible.warn_above if plausible else None,
         )
     # indicators come first in file order; aggregates keep file order within a level
     ordered = sorted(nodes.values(), key=lambda n: n.level)
@@ -1000,6 +1040,9 @@ def _framework_to_dict(fw: Framework) -> dict[str, Any]:
             item["direction"] = n.direction
             if n.input_type:
                 item["type"] = n.input_type
+            default = DEFAULT_COUNT_PLAUSIBLE if n.input_type == "count" else PlausibleSpec()
+            if (n.plausible_max, n.warn_above) != (default.max, default.warn_above):
+                item["plausible"] = {"max": n.plausible_max, "warn_above": n.warn_above}
         if n.methods:
             item["methods"] = {k: dict(v) for k, v in n.methods.items()}
         nodes.append(item)

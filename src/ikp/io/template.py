@@ -28,6 +28,7 @@ import pandas as pd
 from ikp import SYNTHETIC_LABEL, SYNTHETIC_LABEL_EN
 from ikp.dataset import Dataset
 from ikp.framework import Framework, Node, load_framework
+from ikp.io.cells import safe_text
 from ikp.io.readers import default_registry
 from ikp.regions import LEVEL_NAMES_ID, Region, RegionRegistry, normalize_code
 from ikp.validation.tables import COLUMN_ALIASES, REGION_LEVELS, column_key, is_synthetic_marker
@@ -247,7 +248,10 @@ def _write_csv(path: Path, columns: list[TemplateColumn], rows: list[list[Any]])
         writer.writerow([c.header for c in columns])
         for row in rows:
             writer.writerow(
-                ["" if v is None else (repr(v) if isinstance(v, float) else v) for v in row]
+                [
+                    "" if v is None else (repr(v) if isinstance(v, float) else safe_text(v))
+                    for v in row
+                ]
             )
 
 
@@ -366,7 +370,7 @@ def _write_xlsx(
     meta_fill = PatternFill("solid", fgColor="EDEDED")
     ws.append([c.header for c in columns])
     for row in rows:
-        ws.append(row)
+        ws.append([safe_text(v) for v in row])
     n_last = len(rows) + 1
     for j, col in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=j)
@@ -546,12 +550,12 @@ def _help_sheet(
     ws.column_dimensions["A"].width = 110
     ws.append(["Petunjuk / Instructions"])
     for line in _help_lines(fw, region_level, province, columns, registry, synthetic, n_rows):
-        ws.append([line])
+        ws.append([safe_text(line)])
     if fw.incidence_levels:
         ws.append([""])
         ws.append(["Tingkat kejadian / levels of incidence", "nama", "name", "bobot / weight"])
         for lv in fw.incidence_levels:
-            ws.append([lv.code, lv.name.id, lv.name.en, lv.weight])
+            ws.append([safe_text(v) for v in (lv.code, lv.name.id, lv.name.en, lv.weight)])
         for letter in "BCD":
             ws.column_dimensions[letter].width = 14
 
@@ -591,16 +595,19 @@ def _indicator_sheet(ws: Any, fw: Framework, columns: list[TemplateColumn], lang
         type_id, type_en = TYPE_NAMES.get(kind, (kind, kind))
         ws.append(
             [
-                code,
-                first,
-                second,
-                *groups,
-                f"{kind}: {type_id} / {type_en}",
-                node.unit or "",
-                node.min_value,
-                node.max_value,
-                node.direction,
-                ", ".join(by_indicator.get(code, [])),
+                safe_text(v)
+                for v in (
+                    code,
+                    first,
+                    second,
+                    *groups,
+                    f"{kind}: {type_id} / {type_en}",
+                    node.unit or "",
+                    node.min_value,
+                    node.max_value,
+                    node.direction,
+                    ", ".join(by_indicator.get(code, [])),
+                )
             ]
         )
     widths = [8, 48, 48, *([30] * len(group_levels)), 30, 18, 6, 8, 10, 28]

@@ -9,11 +9,11 @@ What this stage checks and reports:
 
 * the file exists, is not larger than :data:`MAX_BYTES` (50 MB), is not empty and can be
   parsed (``FILE_UNREADABLE``, ``EMPTY_FILE``);
-* CSV: the encoding (UTF-8, UTF-8 with BOM, UTF-16 with BOM, then Windows-1252 with a
-  ``NOT_UTF8`` warning) and the delimiter (``,`` ``;`` or tab, sniffed from the header line);
-  rows with more non-empty cells than the header has names (``RAGGED_ROW``);
+* CSV: the encoding (UTF-8, UTF-8 with BOM, then UTF-16 with or without BOM and Windows-1252
+  with a ``NOT_UTF8`` warning) and the delimiter (``,`` ``;`` or tab, sniffed from the header
+  line); rows with more non-empty cells than the header has names (``RAGGED_ROW``);
 * XLSX: the sheet (``data`` by default, else the only sheet; otherwise ``WRONG_SHEET`` naming
-  the sheets present).
+  the sheets present); merged cells in the header or data area (``MERGED_CELLS``).
 
 Row numbers are the ones the user sees: the header is row 1 of the file (of the sheet), the
 first data row is row 2. Blank rows are dropped but keep their numbers, so later rows are still
@@ -29,6 +29,7 @@ import hashlib
 import io
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,7 +182,41 @@ def _kind(path: Path, data: bytes) -> str:
 # --------------------------------------------------------------------------- CSV
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` if ``data`` looks like UTF-16 text saved without a
+    byte-order mark (a NUL byte beside most characters of Latin text, always on the same side),
+    else None."""
+    sample = data[:4096]
+    if len(sample) < 4 or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    nul_even, nul_odd = even.count(0), odd.count(0)
+    for encoding, nul_high, nul_low, high in (
+        ("utf-16-le", nul_odd, nul_even, odd),
+        ("utf-16-be", nul_even, nul_odd, even),
+    ):
+        if nul_high >= 0.6 * len(high) and nul_low <= 0.02 * len(high):
+            try:
+                data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return encoding
+    return None
+
+
 def _decode(name: str, data: bytes, report: ValidationReport) -> tuple[str, str] | None:
+    bomless = utf16_without_bom(data)
+    if bomless is not None:
+        report.add(
+            IssueCode.NOT_UTF8,
+            f"{name!r} is encoded as UTF-16 without a byte-order mark ({bomless}), not UTF-8; "
+            f"it was read as {bomless.upper()} — check that the names look right",
+            severity=Severity.WARNING,
+            file=name,
+            hint="next time save it as 'CSV UTF-8 (Comma delimited)'",
+            params={"encoding": bomless},
+        )
+        return data.decode(bomless), bomless
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             text = data.decode("utf-16")
@@ -260,7 +295,11 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(name: str, data: bytes, digest: str, report: ValidationReport) -> RawTable | None:
-    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if (
+        b"\x00" in data
+        and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        and utf16_without_bom(data) is None
+    ):
         report.add(
             IssueCode.FILE_UNREADABLE,
             f"{name!r} looks like a binary file, not a CSV text file",
@@ -403,6 +442,7 @@ def _read_xlsx(
         ws = wb[chosen]
         records = [list(r) for r in ws.iter_rows(values_only=True)]
         _mark_unsaved_formulas(data, chosen, records)
+        merged = merged_ranges(data, getattr(ws, "_worksheet_path", None))
     except Exception as exc:
         report.add(
             IssueCode.FILE_UNREADABLE,
@@ -438,7 +478,84 @@ def _read_xlsx(
     width = max([len(header)] + [len(r) for r in rows])
     header = header + [""] * (width - len(header))
     rows = [r + [None] * (width - len(r)) for r in rows]
+    if merged:
+        used = [j for j, h in enumerate(header) if h or any(not is_blank(r[j]) for r in rows)]
+        area = (header_at + 1, numbers[-1] if numbers else header_at + 1, max(used, default=0) + 1)
+        _report_merged(merged, header, area, name, chosen, report)
     return _make_raw(header, rows, numbers, name, chosen, "xlsx", digest, report, sheets=sheets)
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for c in letters:
+        number = number * 26 + (c - 64)
+    return number
+
+
+def merged_ranges(data: bytes, sheet_path: str | None) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of one sheet as (first row, first column, last row, last column),
+    1-based. openpyxl's read-only sheets do not expose them, so they are read from the
+    ``<mergeCell ref="B4:C4"/>`` elements of the sheet's XML in the zip."""
+    import zipfile
+
+    if not sheet_path:
+        return []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        try:
+            xml = z.read(sheet_path.lstrip("/"))
+        except KeyError:
+            return []
+    if b"mergeCell" not in xml:
+        return []
+    out = []
+    for m in _MERGE_REF.finditer(xml):
+        c1, r1, c2, r2 = _column_number(m[1]), int(m[2]), _column_number(m[3]), int(m[4])
+        out.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+    return out
+
+
+def cell_address(row: int, column: int) -> str:
+    """``(4, 2)`` → ``"B4"``."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
+
+
+def _report_merged(
+    merged: list[tuple[int, int, int, int]],
+    header: list[str],
+    area: tuple[int, int, int],
+    name: str,
+    sheet: str,
+    report: ValidationReport,
+) -> None:
+    """Merged cells keep their value only in the first cell; the others read as empty (and an
+    empty level of incidence counts as 0). Every merge that touches the header or the data
+    (rows from the header down, columns up to the last one with a name or a value) is an
+    error at its address. ``area``: the header row, the last data row, the last used column."""
+    header_row, last_row, last_column = area
+    for r1, c1, r2, c2 in sorted(merged):
+        if r2 < header_row or r1 > last_row or c1 > last_column:
+            continue
+        ref = f"{cell_address(r1, c1)}:{cell_address(r2, c2)}"
+        column = header[c1 - 1] if c1 <= len(header) and header[c1 - 1] else None
+        report.add(
+            IssueCode.MERGED_CELLS,
+            f"sel {ref} digabung (merge); hanya {cell_address(r1, c1)} yang terbaca, sel "
+            f"lainnya kosong / cells {ref} are merged; only {cell_address(r1, c1)} is read, "
+            "the other cells are empty",
+            file=name,
+            sheet=sheet,
+            row=r1,
+            column=column,
+            hint="pisahkan sel (unmerge) dan isi setiap sel / unmerge the cells and fill each one",
+            params={"range": ref},
+        )
 
 
 def _mark_unsaved_formulas(data: bytes, sheet: str, records: list[list[Any]]) -> None:

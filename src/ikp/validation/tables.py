@@ -66,6 +66,7 @@ DATA_ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode.FILE_UNREADABLE,
     IssueCode.NOT_UTF8,
     IssueCode.RAGGED_ROW,
+    IssueCode.MERGED_CELLS,
     IssueCode.WRONG_SHEET,
     IssueCode.EMPTY_FILE,
     IssueCode.MISSING_COLUMN,
@@ -93,9 +94,14 @@ DATA_ISSUE_CODES: tuple[IssueCode, ...] = (
 LONG_ROLES = tuple(COLUMN_ALIASES)
 FALSE_WORDS = frozenset({"0", "0.0", "false", "no", "tidak", "bukan", "n", "f"})
 
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
-_THOUSANDS_LIKE = re.compile(r"[+-]?\d{1,3},\d{3}")
+# ASCII digits only: Python's \d also matches full-width and other Unicode digits ("１２")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_PLAIN_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+", re.ASCII)
+_THOUSANDS_LIKE = re.compile(r"[+-]?\d{1,3},\d{3}", re.ASCII)
+#: 2**53: above it, not every whole number can be held exactly by a float (2**53 + 1 would be
+#: read as 2**53); larger values are refused rather than silently changed.
+MAX_EXACT = 2**53
 _CODE_PARTS = re.compile(r"([a-z]+)0*(\d+)(.*)")
 _MAX_LISTED = 8
 
@@ -151,9 +157,14 @@ def parse_number(cell: object) -> float | str | None:
         return None
     if isinstance(cell, bool):
         return "TRUE/FALSE is not a number; enter 1 or 0"
+    if isinstance(cell, int) and abs(cell) > MAX_EXACT:
+        return (
+            f"{cell} has too many digits to be stored exactly (the largest whole number is "
+            f"{MAX_EXACT}); check the value"
+        )
     if isinstance(cell, (int, float)):
         number = float(cell)
-        if math.isinf(number):
+        if not math.isfinite(number):
             return "infinity is not an allowed value"
         return number
     if isinstance(cell, (dt.date, dt.time, dt.datetime)):
@@ -171,7 +182,17 @@ def parse_number(cell: object) -> float | str | None:
         number = float(text)
         if math.isinf(number):  # e.g. 1e309: too large for a number, read as infinity
             return f"{text!r} is too large to be a number (it would be infinity)"
+        if _PLAIN_INTEGER.fullmatch(text) and abs(int(text)) > MAX_EXACT:
+            return (
+                f"{text!r} has too many digits to be stored exactly (the largest whole number "
+                f"is {MAX_EXACT}); check the value"
+            )
         return number
+    if any(not c.isascii() and c.isdigit() for c in text):
+        return (
+            "tulis angka dengan digit 0–9 biasa (bukan angka lebar penuh/non-ASCII) / type the "
+            "number with the plain digits 0–9 (not full-width or other non-ASCII digits)"
+        )
     if _DECIMAL_COMMA.fullmatch(text):
         if _THOUSANDS_LIKE.fullmatch(text):
             return (
@@ -182,6 +203,15 @@ def parse_number(cell: object) -> float | str | None:
     if text.endswith("%"):
         return "remove the % sign; enter the number only (the unit is given by the indicator)"
     return "enter a number, or leave the cell empty if the value is missing"
+
+
+def _finite_sum(values: list[float]) -> float | None:
+    """The exact sum of ``values``, or None if it (or a value) is not a finite number."""
+    try:
+        total = math.fsum(values)
+    except (OverflowError, ValueError):
+        return None
+    return total if math.isfinite(total) else None
 
 
 def cell_text(cell: object) -> str:
@@ -1143,6 +1173,14 @@ class _TableChecker:
             text = cell_text(cell)
             return fail(IssueCode.NOT_NUMERIC, f"{text!r} is not a number", parsed, value=text)
         value = parsed
+        if abs(value) > MAX_EXACT:
+            return fail(
+                IssueCode.OUT_OF_RANGE,
+                f"{value:g} is implausibly large (more than {MAX_EXACT})",
+                "check the value: an exponent (1e308) or digits pasted together",
+                value=value,
+                max=MAX_EXACT,
+            )
         if node is None:
             return value
         kind = node.input_type
@@ -1183,6 +1221,28 @@ class _TableChecker:
                 value=value,
                 min=lo,
                 max=hi,
+            )
+        if node.plausible_max is not None and value > node.plausible_max:
+            return fail(
+                IssueCode.OUT_OF_RANGE,
+                f"{_fmt(value)} is implausibly large for {node.code} (the framework's limit is "
+                f"{_fmt(node.plausible_max)})",
+                "check the value (a number pasted into the wrong column, an extra digit); if it "
+                f"is right, raise plausible.max of {node.code} in the framework",
+                value=value,
+                max=node.plausible_max,
+            )
+        if node.warn_above is not None and value > node.warn_above:
+            self.add(
+                IssueCode.OUT_OF_RANGE,
+                f"{_fmt(value)} is unusually large for {node.code} (more than "
+                f"{_fmt(node.warn_above)}); it was accepted",
+                severity=Severity.WARNING,
+                row=row,
+                column=column,
+                region_code=region,
+                hint="check that the value is right",
+                params={"value": value, "warn_above": node.warn_above},
             )
         return value
 
@@ -1271,13 +1331,30 @@ class _TableChecker:
                     continue
                 parts = direct or weighted
                 filled = [v for v in parts if not math.isnan(v)]
-                totals.append(math.fsum(filled) if filled else math.nan)
+                total = _finite_sum(filled) if filled else math.nan
+                totals.append(math.inf if total is None else total)
             filled_totals = [t for t in totals if not math.isnan(t)]
             if not filled_totals:
                 continue
             node = self.framework.nodes[code]
             if node.input_type == "count" or len(filled_totals) == 1:
-                values[r_pos[region], c_pos[code]] = math.fsum(filled_totals)
+                total = _finite_sum(filled_totals)
+                if total is None:
+                    self.bad.add((region, code))
+                    self.defer(
+                        ("overflow", region, code),
+                        min(r for *_, rows in by_period.values() for r in rows),
+                        _Pending(
+                            IssueCode.OUT_OF_RANGE,
+                            f"region {region}, indicator {code}: the counts times the level "
+                            "weights add up to more than a number can hold",
+                            "check the counts of this region and indicator",
+                            None,
+                            region,
+                        ),
+                    )
+                    continue
+                values[r_pos[region], c_pos[code]] = total
         return values
 
     # ---- summaries -----------------------------------------------------------------------

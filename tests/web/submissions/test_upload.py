@@ -267,3 +267,94 @@ def test_batch_upload_refuses_rows_of_submitted_regions(
     assert submission(kab_edition, "32.01").status == "submitted"
     html = jabar.get(page).content.decode()
     assert len(re.findall(r'<tr data-region="32\.\d\d" data-status="draft"', html)) == 26
+
+
+def _rejected_and_nothing_stored(
+    personas: Personas, kab_edition: Edition, change: Any, name: str
+) -> dict[str, Any]:
+    """Upload the region's template edited by ``change``; the upload is rejected, no value or
+    history is stored; returns the stored report."""
+    client = personas["bogor"].client
+    client.post(
+        url("questionnaire", kab_edition.slug, "32.01"), {"action": "save_draft", "I03_L1": "1"}
+    )
+    before = list(Observation.objects.values_list("indicator_code", "incidence_level", "value"))
+    n_changes = ObservationChange.objects.count()
+    bad = edit_workbook(template(client, kab_edition, "32.01"), change)
+    post_upload(client, kab_edition, "32.01", bad, name)
+    upload = UploadFile.objects.get()
+    assert upload.status == "rejected"
+    assert (
+        list(Observation.objects.values_list("indicator_code", "incidence_level", "value"))
+        == before
+    )
+    assert ObservationChange.objects.count() == n_changes
+    report: dict[str, Any] = upload.report
+    return report
+
+
+def test_merged_cells_are_refused_and_nothing_is_stored(
+    personas: Personas, kab_edition: Edition
+) -> None:
+    """Merged level cells read as empty (an empty level counts 0): the upload is refused at
+    the merged range's address, and the good values in it are not stored either."""
+
+    def merge(ws: Any) -> None:
+        cols = header_index(ws)
+        ws.cell(2, cols["I01_L1"]).value = 3
+        ws.cell(2, cols["I02_L1"]).value = 2
+        ws.merge_cells(start_row=2, start_column=cols["I01_L1"], end_row=2,
+                       end_column=cols["I01_L2"])  # fmt: skip
+
+    report = _rejected_and_nothing_stored(personas, kab_edition, merge, "bogor-merge.xlsx")
+    merged = [i for i in report["issues"] if i["code"] == "MERGED_CELLS"]
+    assert len(merged) == 1 and merged[0]["severity"] == "error"
+    assert merged[0]["location"]["row"] == 2
+    assert merged[0]["location"]["column"] == "I01_L1"
+    assert ":" in merged[0]["params"]["range"]
+
+
+def test_a_count_of_1e308_is_refused_and_nothing_is_stored(
+    personas: Personas, kab_edition: Edition
+) -> None:
+    """1e308 × a level weight overflowed to infinity and was imputed: it is an error now."""
+
+    def huge(ws: Any) -> None:
+        cols = header_index(ws)
+        ws.cell(2, cols["I01_L3"]).value = 1e308
+        ws.cell(2, cols["I02_L1"]).value = 2
+
+    report = _rejected_and_nothing_stored(personas, kab_edition, huge, "bogor-besar.xlsx")
+    errors = [i for i in report["issues"] if i["severity"] == "error"]
+    assert [(i["code"], i["location"]["column"]) for i in errors] == [("OUT_OF_RANGE", "I01_L3")]
+
+
+def test_the_marked_copy_never_holds_a_formula_from_the_upload(
+    personas: Personas, kab_edition: Edition
+) -> None:
+    """A CSV cell ``=HYPERLINK(…)`` came back as a live formula in the marked XLSX copy."""
+    from ikp.framework import load_framework
+    from ikp.io import template_columns
+
+    headers = [c.header for c in template_columns(load_framework("ikp-2024"))]
+    row = ["32.01", "=HYPERLINK(http://example.org)"] + ["1"] * (len(headers) - 2)
+    row[2] = "@SUM(1)"
+    text = ",".join(headers) + "\n" + ",".join(row) + "\n"
+    client = personas["bogor"].client
+    post_upload(client, kab_edition, "32.01", text.encode(), "bogor.csv")
+    upload = UploadFile.objects.get()
+    marked = client.get(url("annotated", upload.pk))
+    wb = load_workbook(io.BytesIO(marked.content))
+    formulas = [
+        (ws.title, c.coordinate)
+        for ws in wb.worksheets
+        for r in ws.iter_rows()
+        for c in r
+        if c.data_type == "f"
+    ]
+    assert formulas == []
+    ws = wb["data"]
+    # the user's text, unchanged, in text cells
+    assert ws.cell(2, 2).value == "=HYPERLINK(http://example.org)"
+    assert ws.cell(2, 2).data_type == "s"
+    assert ws.cell(2, 3).value == "@SUM(1)"

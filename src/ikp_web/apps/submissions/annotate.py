@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from django.utils.text import get_valid_filename
 
+from ikp.io.cells import safe_text
 from ikp.validation.files import read_raw
 from ikp_web.apps.submissions.models import UploadFile
 from ikp_web.apps.submissions.spreadsheets import read_upload_bytes
@@ -75,10 +76,10 @@ def annotated_copy(upload: UploadFile) -> tuple[bytes, str]:
             path.write_bytes(data)
             raw, _ = read_raw(path)
         if raw is not None:
-            ws.append(raw.header)
+            ws.append([safe_text(h) for h in raw.header])
             for row, values in zip(raw.frame.index, raw.frame.itertuples(index=False), strict=True):
                 for j, value in enumerate(values, start=1):
-                    ws.cell(row=int(row), column=j, value=_plain(value))
+                    ws.cell(row=int(row), column=j, value=safe_text(_plain(value)))
     assert ws is not None
     headers = {
         str(cell.value): cell.column
@@ -100,7 +101,8 @@ def annotated_copy(upload: UploadFile) -> tuple[bytes, str]:
     for row, row_issues in sorted(per_row.items()):
         if row < 2:
             continue
-        cell = ws.cell(row=row, column=target, value="\n".join(_issue_text(i) for i in row_issues))
+        text = "\n".join(_issue_text(i) for i in row_issues)
+        cell = ws.cell(row=row, column=target, value=safe_text(text))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         worst = any(i.get("severity") == "error" for i in row_issues)
         cell.fill = error_fill if worst else warn_fill
@@ -120,13 +122,16 @@ def annotated_copy(upload: UploadFile) -> tuple[bytes, str]:
         rows = _issue_rows(issue)
         listing.append(
             [
-                issue["code"],
-                issue.get("severity"),
-                ", ".join(str(r) for r in rows) if rows else "",
-                loc.get("column") or "",
-                loc.get("region_code") or "",
-                issue.get("message"),
-                issue.get("hint") or "",
+                safe_text(v)
+                for v in (
+                    issue["code"],
+                    issue.get("severity"),
+                    ", ".join(str(r) for r in rows) if rows else "",
+                    loc.get("column") or "",
+                    loc.get("region_code") or "",
+                    issue.get("message"),
+                    issue.get("hint") or "",
+                )
             ]
         )
     if not issues:

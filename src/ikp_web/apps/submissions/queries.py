@@ -419,6 +419,7 @@ ISSUE_TITLES: dict[str, Any] = {
     "FILE_UNREADABLE": _("File tidak dapat dibaca"),
     "NOT_UTF8": _("File CSV bukan UTF-8"),
     "RAGGED_ROW": _("Jumlah sel per baris tidak sama"),
+    "MERGED_CELLS": _("Sel digabung (merge)"),
     "WRONG_SHEET": _("Sheet 'data' tidak ditemukan"),
     "EMPTY_FILE": _("File kosong"),
     "MISSING_COLUMN": _("Kolom tidak ada"),
