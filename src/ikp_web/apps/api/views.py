@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -247,7 +248,7 @@ def export_file(request: HttpRequest, pk: str) -> HttpResponse:
     the job and (still) the computation it was built from; audit-logged."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    job = Job.objects.filter(pk=int(pk), kind=exports.EXPORT_JOB).first()
+    job = Job.objects.filter(pk=int(pk), kind=exports.EXPORT_JOB).first() if len(pk) <= 9 else None
     if job is None or not scope.can_see_job(request.user, job):
         raise ApiError.not_found(_("Berkas"), str(pk))
     p = job.params
@@ -321,3 +322,11 @@ def docs_asset(request: HttpRequest, name: str) -> FileResponse:
 
 def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return json_error(ApiError(404, "NOT_FOUND", _("Alamat API ini tidak ada.")))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: JSON ``{code, message, data}`` under ``/api/`` and ``/unduh/`` (a
+    failure outside the API's own handlers, e.g. in a middleware), Django's page elsewhere."""
+    if request.path.startswith(("/api/", "/unduh/")):
+        return json_error(ApiError.server_error())
+    return defaults.server_error(request)
