@@ -42,6 +42,7 @@ from ikp_web.apps.api.schemas import (
     SubmissionDetailOut,
     SubmissionPage,
 )
+from ikp_web.apps.api.throttle import check_anonymous
 from ikp_web.apps.core.models import Job
 from ikp_web.apps.submissions.models import Observation, Review, Submission
 
@@ -401,15 +402,16 @@ def edition_geojson(
     """A GeoJSON FeatureCollection of every region of the edition's level (514 kabupaten/kota
     or 38 provinces; regions without a result have null values) with the results of one node
     as properties. Editions on the 2022 provinces are drawn on today's map (a split province's
-    value on each successor, with a `note`). `simplify`: Douglas–Peucker tolerance in degrees
-    (0.001, 0.002, 0.005, 0.01, 0.02, 0.05 and 0.1 are cached; islands smaller than the
-    tolerance disappear)."""
+    value on each successor, with a `note`). `simplify`: Douglas–Peucker tolerance in degrees,
+    one of 0 (none), 0.001, 0.002, 0.005, 0.01, 0.02, 0.05 and 0.1 (served from cache; any other
+    is a 422; islands smaller than the tolerance disappear). Anonymous callers are rate-limited
+    per address (429 with `Retry-After`)."""
     user = _caller(request)
+    check_anonymous(request, user)
+    check_tolerance(simplify)
     edition = q.get_edition(slug, user)
     comp = q.resolve_computation(edition, user, version)
-    key, body = None, None
-    if simplify in CACHED_TOLERANCES:
-        key, body = _cached("geojson", comp, request, node or "", simplify)
+    key, body = _cached("geojson", comp, request, node or "", simplify)
     if body is None:
         body = _json(geojson_payload(edition, comp, node, simplify))
         if key is not None:
@@ -417,9 +419,14 @@ def edition_geojson(
     return _respond(body, "application/geo+json")
 
 
+def check_tolerance(simplify: float) -> None:
+    """Only the cached tolerances: any other would recompute every geometry on each call."""
+    if simplify not in CACHED_TOLERANCES:
+        raise ApiError.invalid("simplify", simplify, sorted(CACHED_TOLERANCES))
+
+
 def geojson_payload(edition: Any, comp: Any, node: str | None, simplify: float) -> dict[str, Any]:
-    if not 0 <= simplify <= 1:
-        raise ApiError.invalid("simplify", simplify, ["0–1"])
+    check_tolerance(simplify)
     info = q.framework_info(edition.framework)
     flt = q.result_filter(info, node=node)
     rows = q.result_rows(comp, node=flt.node)

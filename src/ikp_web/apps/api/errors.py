@@ -69,4 +69,6 @@ def json_error(error: ApiError) -> HttpResponse:
     )
     if error.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="ikp"'
+    if error.status == 429:
+        response["Retry-After"] = str(error.data.get("retry_after", 60))
     return response
