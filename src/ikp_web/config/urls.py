@@ -14,9 +14,12 @@ urlpatterns = [
     path("", include("ikp_web.apps.dashboards.urls")),
 ]
 
+# JSON under /api/ and /unduh/, the site's page elsewhere
+handler500 = "ikp_web.apps.api.views.server_error"
+
 if settings.DEBUG:  # pragma: no cover
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-__all__ = ["urlpatterns", "i18n_patterns"]
+__all__ = ["handler500", "urlpatterns", "i18n_patterns"]

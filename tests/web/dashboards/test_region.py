@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import resolve
 
+from ikp_web.apps.dashboards.templatetags.dashboards import num
 from ikp_web.apps.scoring.models import Result
 
 from .conftest import PRIVILEGED, PUBLIC, DashData
@@ -131,8 +132,13 @@ def test_indicator_detail_raw_and_normalised(d: DashData) -> None:
     i05 = Result.objects.get(computation=d.kab_v1, node_code="I05", region__code="32.04")
     row = re.search(r'<tr data-indicator="I05">(.*?)</tr>', table, re.S)[1]
     assert idn(i05.score) in row
-    # I01 of 32.04 was changed after v1: the page says the raw values are today's data
-    assert "diubah setelah perhitungan ini" in html
+    # the raw value is the one v1 read (stored with it), although I01 of 32.04 changed after
+    assert i05.raw is not None and num(i05.raw, -2) in row
+    i01 = Result.objects.get(computation=d.kab_v1, node_code="I01", region__code="32.04")
+    v2 = Result.objects.get(computation=d.kab_v2, node_code="I01", region__code="32.04")
+    assert i01.raw is not None and v2.raw is not None and i01.raw != v2.raw
+    row = re.search(r'<tr data-indicator="I01">(.*?)</tr>', table, re.S)[1]
+    assert re.findall(r'<td class="num">([^<]*)</td>', row)[0] == num(i01.raw, -2)
 
 
 def test_kecamatan_map_of_a_regency(d: DashData) -> None:

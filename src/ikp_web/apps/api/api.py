@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+import logging
+from typing import Annotated, Any
 
 from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Path, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
@@ -41,6 +42,7 @@ from ikp_web.apps.api.schemas import (
     SubmissionDetailOut,
     SubmissionPage,
 )
+from ikp_web.apps.api.throttle import check_anonymous
 from ikp_web.apps.core.models import Job
 from ikp_web.apps.submissions.models import Observation, Review, Submission
 
@@ -73,7 +75,16 @@ api = NinjaAPI(
     renderer=Utf8JSONRenderer(),
 )
 
+log = logging.getLogger("django.request")
+
 ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+# every numeric parameter is bounded (declared in the OpenAPI document; out of range is a 422),
+# so no number reaches the database too large for it
+Limit = Annotated[int | None, Query(ge=1, le=q.MAX_LIMIT)]
+Offset = Annotated[int | None, Query(ge=0, le=q.MAX_OFFSET)]
+#: a version number or ``latest``
+Version = Annotated[str | None, Query(pattern=r"^(latest|[0-9]{1,9})$")]
 
 
 # --------------------------------------------------------------------------------------------
@@ -95,9 +106,10 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         }
         for e in exc.errors
     ]
-    return json_error(
-        ApiError(422, "VALIDATION_ERROR", _("Parameter permintaan tidak sah."), {"errors": errors})
-    )
+    data: dict[str, Any] = {"errors": errors}
+    if len(errors) == 1 and len(errors[0]["loc"]) == 2:  # one parameter: name it, as elsewhere
+        data["param"] = errors[0]["loc"][1]
+    return json_error(ApiError(422, "VALIDATION_ERROR", _("Parameter permintaan tidak sah."), data))
 
 
 @api.exception_handler(AuthenticationError)
@@ -113,6 +125,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return json_error(ApiError(404, "NOT_FOUND", _("Tidak ditemukan.")))
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Any other failure: logged with its traceback (as Django logs a 500), answered as JSON."""
+    log.error("API error at %s", request.path, exc_info=exc)
+    return json_error(ApiError.server_error())
 
 
 # --------------------------------------------------------------------------------------------
@@ -208,8 +227,8 @@ def list_editions(
     kind: str | None = None,
     synthetic: bool | None = None,
     search: str | None = None,
-    limit: int | None = None,
-    offset: int | None = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> dict[str, Any]:
     """Editions: framework, region level and edition, kind, synthetic flag, versions (published
     ones with dates; offices and partners also see unpublished ones) and change log.
@@ -262,15 +281,15 @@ def get_edition(request: HttpRequest, slug: str) -> dict[str, Any]:
 def edition_results(
     request: HttpRequest,
     slug: str,
-    version: str | None = None,
+    version: Version = None,
     node: str | None = None,
-    level: int | None = None,
+    level: Annotated[int | None, Query(ge=1, le=4)] = None,
     province: str | None = None,
     klass: str | None = Query(None, alias="class"),  # type: ignore[type-arg]  # noqa: B008
     region: str | None = None,
     ordering: str | None = None,
-    limit: int | None = None,
-    offset: int | None = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> HttpResponse:
     """Results of an edition: the latest published version unless `version` (a number, or
     `latest` for offices and partners) says otherwise.
@@ -340,7 +359,7 @@ def edition_results(
     by_alias=True,
 )
 def region_results(
-    request: HttpRequest, slug: str, code: str, version: str | None = None
+    request: HttpRequest, slug: str, code: str, version: Version = None
 ) -> HttpResponse:
     """All nodes (index, dimensions, sub-dimensions, indicators) of one region of an edition.
     `code` accepts `32.04`, `3204` or `kemendagri:32.04`."""
@@ -377,21 +396,22 @@ def edition_geojson(
     request: HttpRequest,
     slug: str,
     node: str | None = None,
-    version: str | None = None,
-    simplify: float = 0.0,
+    version: Version = None,
+    simplify: Annotated[float, Query(ge=0, le=1)] = 0.0,
 ) -> HttpResponse:
     """A GeoJSON FeatureCollection of every region of the edition's level (514 kabupaten/kota
     or 38 provinces; regions without a result have null values) with the results of one node
     as properties. Editions on the 2022 provinces are drawn on today's map (a split province's
-    value on each successor, with a `note`). `simplify`: Douglas–Peucker tolerance in degrees
-    (0.001, 0.002, 0.005, 0.01, 0.02, 0.05 and 0.1 are cached; islands smaller than the
-    tolerance disappear)."""
+    value on each successor, with a `note`). `simplify`: Douglas–Peucker tolerance in degrees,
+    one of 0 (none), 0.001, 0.002, 0.005, 0.01, 0.02, 0.05 and 0.1 (served from cache; any other
+    is a 422; islands smaller than the tolerance disappear). Anonymous callers are rate-limited
+    per address (429 with `Retry-After`)."""
     user = _caller(request)
+    check_anonymous(request, user)
+    check_tolerance(simplify)
     edition = q.get_edition(slug, user)
     comp = q.resolve_computation(edition, user, version)
-    key, body = None, None
-    if simplify in CACHED_TOLERANCES:
-        key, body = _cached("geojson", comp, request, node or "", simplify)
+    key, body = _cached("geojson", comp, request, node or "", simplify)
     if body is None:
         body = _json(geojson_payload(edition, comp, node, simplify))
         if key is not None:
@@ -399,9 +419,14 @@ def edition_geojson(
     return _respond(body, "application/geo+json")
 
 
+def check_tolerance(simplify: float) -> None:
+    """Only the cached tolerances: any other would recompute every geometry on each call."""
+    if simplify not in CACHED_TOLERANCES:
+        raise ApiError.invalid("simplify", simplify, sorted(CACHED_TOLERANCES))
+
+
 def geojson_payload(edition: Any, comp: Any, node: str | None, simplify: float) -> dict[str, Any]:
-    if not 0 <= simplify <= 1:
-        raise ApiError.invalid("simplify", simplify, ["0–1"])
+    check_tolerance(simplify)
     info = q.framework_info(edition.framework)
     flt = q.result_filter(info, node=node)
     rows = q.result_rows(comp, node=flt.node)
@@ -426,8 +451,8 @@ def list_regions(
     level: str | None = None,
     province: str | None = None,
     search: str | None = None,
-    limit: int | None = None,
-    offset: int | None = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> dict[str, Any]:
     """Provinces and kabupaten/kota of a region edition (`edition`: current (default) or
     2022). Filters: `level` (1 | province, 2 | regency), `province` (code), `search` (name)."""
@@ -501,8 +526,8 @@ def list_submissions(
     slug: str,
     status: str | None = None,
     province: str | None = None,
-    limit: int | None = None,
-    offset: int | None = None,
+    limit: Limit = None,
+    offset: Offset = None,
 ) -> dict[str, Any]:
     """Submission status per region, limited to the caller's jurisdiction (RI and partners:
     all; a province office: its province; a kabupaten/kota office: its own region). Needs a
@@ -588,7 +613,10 @@ def get_submission(request: HttpRequest, slug: str, code: str) -> dict[str, Any]
 
 
 @api.get("/jobs/{job_id}", tags=["jobs"], response={200: JobOut, **ERRORS})
-def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
+def get_job(
+    request: HttpRequest,
+    job_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+) -> dict[str, Any]:
     """Progress of a background job (computation, uncertainty run, import, export): visible to
     Bawaslu RI and to the user who started it."""
     user = _caller(request)

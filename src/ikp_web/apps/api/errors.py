@@ -44,6 +44,10 @@ class ApiError(Exception):
         return cls(401, "NOT_AUTHENTICATED", message, {"scheme": "Bearer"})
 
     @classmethod
+    def server_error(cls) -> ApiError:
+        return cls(500, "SERVER_ERROR", _("Terjadi galat di server; galat ini sudah dicatat."))
+
+    @classmethod
     def invalid(cls, param: str, value: Any, choices: list[Any] | None = None) -> ApiError:
         data: dict[str, Any] = {"param": param, "value": value}
         if choices is not None:
@@ -65,4 +69,6 @@ def json_error(error: ApiError) -> HttpResponse:
     )
     if error.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="ikp"'
+    if error.status == 429:
+        response["Retry-After"] = str(error.data.get("retry_after", 60))
     return response

@@ -29,6 +29,7 @@ from ikp_web.apps.scoring.models import Computation, Result
 CACHE_SECONDS = 60 * 60 * 24
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000  # far beyond any table here; bounded so no slice overflows the database
 
 # a result's values, without the region and node it belongs to (GeoJSON properties use these)
 RESULT_VALUE_FIELDS = (
@@ -295,7 +296,7 @@ def resolve_computation(edition: Edition, user: Any, version: str | None = None)
             comp = qs.first()
     elif key == "latest":
         comp = qs.first()
-    elif key.isdigit():
+    elif key.isdigit() and len(key) <= 9:  # bounded: no number the database cannot hold
         comp = qs.filter(version=int(key)).first()
     else:
         raise ApiError.invalid("version", version, ["latest", "1", "2", "…"])
@@ -577,8 +578,8 @@ def paginate(
     offset = offset or 0
     if not 1 <= limit <= MAX_LIMIT:
         raise ApiError.invalid("limit", limit, [f"1–{MAX_LIMIT}"])
-    if offset < 0:
-        raise ApiError.invalid("offset", offset, ["≥ 0"])
+    if not 0 <= offset <= MAX_OFFSET:
+        raise ApiError.invalid("offset", offset, [f"0–{MAX_OFFSET}"])
     count = len(items)
     if params is None:
         params = [(k, v) for k, v in request.GET.items() if k not in ("limit", "offset")]

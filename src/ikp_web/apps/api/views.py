@@ -18,16 +18,18 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.api import exports
 from ikp_web.apps.api import queries as q
-from ikp_web.apps.api.api import CACHED_TOLERANCES, _json, geojson_payload
+from ikp_web.apps.api.api import _json, check_tolerance, geojson_payload
 from ikp_web.apps.api.auth import resolve_user
 from ikp_web.apps.api.downloads import Table, ranking_table, results_table, to_csv, to_xlsx
 from ikp_web.apps.api.errors import ApiError, json_error
+from ikp_web.apps.api.throttle import check_anonymous
 from ikp_web.apps.core.models import Job
 from ikp_web.apps.core.services import audit
 from ikp_web.apps.frameworks.models import Edition
@@ -131,6 +133,7 @@ def ranking_download(request: HttpRequest, fmt: str) -> HttpResponse:
     ranking table, with the ranking page's filters; its own parameter names work too
     (``edisi=slug[@vN]``, ``tingkat``, ``dimensi``, ``provinsi``, ``kelas``, ``sort``)."""
     user = resolve_user(request)
+    check_anonymous(request, user)
     edition, version = _edition_and_version(request, user)
     comp = q.resolve_computation(edition, user, version)
     info = q.framework_info(edition.framework)
@@ -154,6 +157,7 @@ def ranking_download(request: HttpRequest, fmt: str) -> HttpResponse:
 def results_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """``/unduh/hasil/<edition>.csv|.xlsx?version=&level=&province=``: every node's results."""
     user = resolve_user(request)
+    check_anonymous(request, user)
     edition = q.get_edition(slug, user)
     comp = q.resolve_computation(edition, user, _param(request, "version", "versi"))
     info = q.framework_info(edition.framework)
@@ -247,7 +251,7 @@ def export_file(request: HttpRequest, pk: str) -> HttpResponse:
     the job and (still) the computation it was built from; audit-logged."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    job = Job.objects.filter(pk=int(pk), kind=exports.EXPORT_JOB).first()
+    job = Job.objects.filter(pk=int(pk), kind=exports.EXPORT_JOB).first() if len(pk) <= 9 else None
     if job is None or not scope.can_see_job(request.user, job):
         raise ApiError.not_found(_("Berkas"), str(pk))
     p = job.params
@@ -268,16 +272,17 @@ def export_file(request: HttpRequest, pk: str) -> HttpResponse:
 def geojson_download(request: HttpRequest, slug: str) -> HttpResponse:
     """``/unduh/peta/<edition>.geojson?node=&version=&simplify=``: the map as GeoJSON."""
     user = resolve_user(request)
+    check_anonymous(request, user)
     edition = q.get_edition(slug, user)
     comp = q.resolve_computation(edition, user, _param(request, "version", "versi"))
     try:
         simplify = float(request.GET.get("simplify") or 0)
     except ValueError as exc:
         raise ApiError.invalid("simplify", request.GET.get("simplify")) from exc
+    check_tolerance(simplify)
     node = _param(request, "node", "dimensi")
     marker = q.cache_marker(comp)
-    cacheable = marker is not None and simplify in CACHED_TOLERANCES
-    key = f"ikp-api:dl-geo:{marker}:{node}:{simplify}" if cacheable else None
+    key = f"ikp-api:dl-geo:{marker}:{node}:{simplify}" if marker is not None else None
     body = cache.get(key) if key else None
     if body is None:
         payload = geojson_payload(edition, comp, node, simplify)
@@ -321,3 +326,11 @@ def docs_asset(request: HttpRequest, name: str) -> FileResponse:
 
 def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return json_error(ApiError(404, "NOT_FOUND", _("Alamat API ini tidak ada.")))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: JSON ``{code, message, data}`` under ``/api/`` and ``/unduh/`` (a
+    failure outside the API's own handlers, e.g. in a middleware), Django's page elsewhere."""
+    if request.path.startswith(("/api/", "/unduh/")):
+        return json_error(ApiError.server_error())
+    return defaults.server_error(request)

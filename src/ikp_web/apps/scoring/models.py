@@ -96,6 +96,9 @@ class Result(models.Model):
     class_probabilities = models.JSONField(default=dict, blank=True)
     reliability = models.FloatField(null=True, blank=True)
     source = models.CharField(max_length=400, blank=True)
+    # indicator rows (level 1): the raw value the computation read (Σ count × incidence-level
+    # weight), kept with the snapshot so public pages never read the current observations
+    raw = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [

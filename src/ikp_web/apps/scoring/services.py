@@ -131,11 +131,16 @@ def store_run(
     table = results_table(run, uncertainty)
     regions = {r.code: r for r in Region.objects.filter(edition=edition.region_edition)}
     labels = [c for c in table.columns if c.startswith("prob_") and c != "prob_missing"]
+    raw_data = run.data["raw"]
+    raw_row = {r: i for i, r in enumerate(raw_data.regions)}
+    raw_col = {c: j for j, c in enumerate(raw_data.columns)}
     results = []
     for rec in table.to_dict(orient="records"):
         region = regions.get(rec["region_code"])
         if region is None:
             continue
+        i, j = raw_row.get(rec["region_code"]), raw_col.get(rec["node_code"])
+        raw = _f(raw_data.values[i, j]) if i is not None and j is not None else None
         results.append(
             Result(
                 computation=comp,
@@ -152,6 +157,7 @@ def store_run(
                     k[5:]: _f(rec[k]) for k in labels if _f(rec.get(k)) is not None
                 },
                 reliability=_f(rec.get("reliability")),
+                raw=raw,
             )
         )
     Result.objects.bulk_create(results, batch_size=2000)

@@ -150,3 +150,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "WARNING"},
 }
+
+# Anonymous calls to the expensive endpoints (GeoJSON, downloads): a token bucket per address
+# (``ikp_web.apps.api.throttle``): IKP_ANON_BURST calls at once, then IKP_ANON_PER_MINUTE a
+# minute; 429 with Retry-After beyond. A burst of 0 turns it off.
+IKP_ANON_RATE_LIMIT = {
+    "burst": env_int("IKP_ANON_BURST", 20),
+    "per_minute": env_int("IKP_ANON_PER_MINUTE", 30),
+}

@@ -18,3 +18,5 @@ STORAGES = {
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID_TEMPLATE_VARIABLE[%s]"  # noqa: F405
 WHITENOISE_USE_FINDERS = True  # serve static files straight from the apps (no collectstatic)
 STATIC_ROOT = BASE_DIR / "static"  # noqa: F405  (exists; tests never collectstatic)
+# tests make many anonymous calls from one address; the rate-limit tests set their own
+IKP_ANON_RATE_LIMIT = {"burst": 0, "per_minute": 0}

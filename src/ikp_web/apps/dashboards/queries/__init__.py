@@ -34,7 +34,6 @@ from ikp_web.apps.dashboards.queries.region import (
     indicator_results,
     previous_edition,
     previous_version,
-    raw_indicator_values,
     region_or_404,
 )
 from ikp_web.apps.dashboards.queries.results import (
@@ -73,7 +72,6 @@ __all__ = [
     "on_current_map",
     "previous_edition",
     "previous_version",
-    "raw_indicator_values",
     "region_or_404",
     "resolve_choice",
     "sibling",

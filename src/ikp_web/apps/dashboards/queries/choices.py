@@ -19,10 +19,9 @@ from ikp_web.apps.accounts.services import can_see_unpublished
 from ikp_web.apps.frameworks.models import Edition, FrameworkVersion
 from ikp_web.apps.scoring.models import Computation
 
-CACHE_PREFIX = "dash3"  # bumped when cached fragments change shape
+CACHE_PREFIX = "dash4"  # bumped when cached fragments change shape
 CACHE_SECONDS = 60 * 60 * 24
 REGION_SECONDS = 300
-OBSERVATION_STATE_SECONDS = 60
 
 # URL values of the region level (Indonesian) ↔ the edition's region_level
 LEVEL_PARAMS = {"provinsi": "province", "kabkota": "regency"}

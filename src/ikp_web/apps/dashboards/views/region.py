@@ -37,7 +37,6 @@ from ikp_web.apps.dashboards.queries import (
     labels_of,
     previous_edition,
     previous_version,
-    raw_indicator_values,
     region_or_404,
     sibling,
     source_code,
@@ -359,31 +358,23 @@ def comparisons(
 
 
 def indicators_html(choice: Choice, fw: Framework, code: str) -> str:
-    """The indicator detail table, rendered once per published computation, region, language
-    and state of the region's observations."""
-    raw: dict[str, float] = {}
-    changed = False
-    version = ""
-    if not choice.external:
-        raw, changed, version = raw_indicator_values(choice, code)
+    """The indicator detail table, rendered once per computation, region and language."""
     html: str = cached(
         choice,
-        f"frag:ind:{code}:{lang()}:{version}",
+        f"frag:ind:{code}:{lang()}",
         lambda: render_to_string(
-            "dashboards/_region_indicators.html", indicator_context(choice, fw, code, raw, changed)
+            "dashboards/_region_indicators.html", indicator_context(choice, fw, code)
         ),
     )
     return html
 
 
-def indicator_context(
-    choice: Choice, fw: Framework, code: str, raw: dict[str, float], changed: bool
-) -> dict[str, Any]:
-    """Indicator detail: raw value (from verified observations) and the normalised value and
-    rank stored with the computation (level-1 results)."""
+def indicator_context(choice: Choice, fw: Framework, code: str) -> dict[str, Any]:
+    """Indicator detail as stored with the computation (level-1 results): the raw value it
+    read, the normalised value and its rank."""
     results = indicator_results(choice, code)
-    if not results and not raw:
-        return {"indicators": [], "raw_changed": False}
+    if not results:
+        return {"indicators": []}
     language = lang()
     rows = []
     for top in fw.at_level(fw.n_levels - 1):
@@ -396,13 +387,13 @@ def indicator_context(
                         "code": ind,
                         "name": node.name(language),
                         "parent": sub,
-                        "raw": raw.get(ind),
+                        "raw": res.raw if res else None,
                         "normalised": res.score if res else None,
                         "rank": res.rank if res else None,
                         "unit": node.unit or "",
                     }
                 )
-    return {"indicators": rows, "raw_changed": changed}
+    return {"indicators": rows}
 
 
 def bawaslu_figure(code: str, level: str) -> dict[str, Any] | None:
