@@ -5,13 +5,16 @@ and sensitivity, or fails with a clear message."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from ikp_web.apps.core.models import AuditLog, Job
-from ikp_web.apps.core.services import job_create
+from ikp_web.apps.core.services import job_create, job_progress
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.scoring.models import Computation
 from ikp_web.apps.submissions.models import Submission
@@ -164,6 +167,26 @@ def test_a_running_computation_blocks_a_second_one(
     index = personas["ri"].client.get(reverse("scoring:index")).content.decode()
     assert f'id="compute-{data_edition.slug}"' not in index
     assert f'id="job-{data_edition.slug}"' in index
+
+
+@override_settings(IKP_JOB_HEARTBEAT_TIMEOUT=60)
+def test_a_stuck_computation_blocks_nothing(
+    data_edition: Edition, personas: dict[str, Persona], django_capture_on_commit_callbacks: Any
+) -> None:
+    """A running job whose worker was killed (its heartbeat stopped) is marked failed, with the
+    reason, and a new computation of the same edition starts."""
+    stuck = job_create("compute", params={"edition": data_edition.slug, "runs": 5})
+    job_progress(stuck.pk, 40, "Monte Carlo 2/5", status=Job.Status.RUNNING)
+    Job.objects.filter(pk=stuck.pk).update(
+        worker="another-host:4242", heartbeat=timezone.now() - timedelta(minutes=5)
+    )
+    response = start(personas["ri"].client, data_edition, 0, django_capture_on_commit_callbacks)
+    stuck.refresh_from_db()
+    assert stuck.status == Job.Status.FAILED and "the worker stopped" in stuck.message
+    new = Job.objects.exclude(pk=stuck.pk).get()
+    assert response["Location"] == reverse("scoring:job", args=[new.pk])
+    assert new.status == Job.Status.DONE
+    assert Computation.objects.get(edition=data_edition).job == new
 
 
 def test_queued_job_page_polls_and_falls_back_without_js(

@@ -15,7 +15,13 @@ from django.urls import reverse
 from ikp_web.apps.api import queries as q
 from ikp_web.apps.api.downloads import results_table, to_xlsx
 from ikp_web.apps.core.models import Job
-from ikp_web.apps.core.services import job_create, job_fail, job_finish, job_progress
+from ikp_web.apps.core.services import (
+    job_create,
+    job_fail,
+    job_finish,
+    job_progress,
+    reap_stopped_jobs,
+)
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.scoring.models import Computation
 
@@ -77,6 +83,7 @@ def store_export(path: str, body: bytes) -> str:
 
 
 def active_export_job(path: str, user: Any) -> Job | None:
+    reap_stopped_jobs(Job.objects.filter(kind=EXPORT_JOB, params__path=path))
     return (
         Job.objects.filter(
             kind=EXPORT_JOB,

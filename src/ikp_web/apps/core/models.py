@@ -60,6 +60,10 @@ class Job(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    #: the last sign of life of the worker running the job (each progress report beats)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    #: the worker process running the job, as ``host:pid``
+    worker = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created"]

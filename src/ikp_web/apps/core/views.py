@@ -25,6 +25,7 @@ from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.core import queries
 from ikp_web.apps.core.forms import AuditFilterForm, action_label
 from ikp_web.apps.core.models import AuditLog, Job
+from ikp_web.apps.core.services import reap_stopped_jobs
 
 View = Callable[..., HttpResponse]
 PAGE_SIZE = 50
@@ -65,6 +66,7 @@ def job_payload(job: Job) -> dict[str, Any]:
 
 
 def _visible_job(request: HttpRequest, pk: int) -> Job:
+    reap_stopped_jobs(Job.objects.filter(pk=pk))  # a job whose worker died says so
     obj = get_object_or_404(Job.objects.select_related("created_by"), pk=pk)
     if not scope.can_see_job(request.user, obj):
         raise PermissionDenied

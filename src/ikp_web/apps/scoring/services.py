@@ -33,7 +33,14 @@ from ikp.uncertainty import (
     run_uncertainty,
 )
 from ikp_web.apps.core.models import Job
-from ikp_web.apps.core.services import audit, job_create, job_fail, job_finish, job_progress
+from ikp_web.apps.core.services import (
+    audit,
+    job_create,
+    job_fail,
+    job_finish,
+    job_progress,
+    reap_stopped_jobs,
+)
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.regions.models import Region
 from ikp_web.apps.scoring.models import Computation, Result
@@ -254,8 +261,8 @@ def compute_edition(
 
 COMPUTE_JOB = "compute"
 MAX_RUNS = 10000
-#: a compute job queued or running for longer than this no longer blocks a new one (its worker
-#: probably died); the page says so
+#: a compute job queued for longer than this no longer blocks a new one (no worker took it); a
+#: running one is judged by its heartbeat (``IKP_JOB_HEARTBEAT_TIMEOUT``)
 STALE_AFTER = timedelta(hours=2)
 
 
@@ -264,7 +271,9 @@ class ComputeBusy(ValueError):
 
 
 def active_compute_job(edition: Edition) -> Job | None:
-    """The edition's compute job that is queued or running (and not stale), if any."""
+    """The edition's compute job that is queued or running (and not stale), if any. A running
+    job whose worker stopped is marked failed first (:func:`reap_stopped_jobs`)."""
+    reap_stopped_jobs(Job.objects.filter(kind=COMPUTE_JOB, params__edition=edition.slug))
     return (
         Job.objects.filter(
             kind=COMPUTE_JOB,

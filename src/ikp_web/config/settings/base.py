@@ -139,6 +139,9 @@ else:
         "immediate": False,
     }
 
+#: seconds without a heartbeat after which a running job counts as stopped (its worker died)
+IKP_JOB_HEARTBEAT_TIMEOUT = env_int("IKP_JOB_HEARTBEAT_TIMEOUT", 600)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
