@@ -364,3 +364,31 @@ def test_compute_prints_the_warnings_validate_shows(tmp_path: Path, fw: Framewor
     assert code == 0, out
     flat = " ".join(out.split())
     assert "OUT_OF_RANGE ×1" in flat and "MISSING_VALUE ×1" in flat
+
+
+def test_compute_with_markup_in_a_cell_reports_instead_of_crashing(
+    tmp_path: Path, fw: Framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ikp import cli
+
+    monkeypatch.setattr(cli.console, "width", 400)
+    rows = [list(r) for r in ROWS]
+    rows[0][1] = "[/]"
+    code, out = _compute(tmp_path, fw, csv_file(tmp_path, rows), "--format", "table")
+    assert code == 1 and "[/]" in out and "NOT_NUMERIC" in out
+
+
+def test_parquet_numbers_that_would_change_are_refused(tmp_path: Path, fw: Framework) -> None:
+    """Parquet int64 2^53 + 1 became 2^53 as a float; a float infinity is not a value."""
+    import pandas as pd
+
+    frame = pd.DataFrame(ROWS, columns=HEADER)
+    frame["C1_L1"] = frame["C1_L1"].astype("int64")
+    frame.loc[0, "C1_L1"] = MAX_EXACT + 1
+    frame["R1"] = frame["R1"].astype("float64")
+    frame.loc[1, "R1"] = math.inf
+    path = tmp_path / "data.parquet"
+    frame.to_parquet(path)
+    report = check(path, fw)
+    where = {(i.location.row, i.location.column) for i in only(report, IssueCode.NOT_NUMERIC)}
+    assert where == {(2, "C1_L1"), (3, "R1")}
