@@ -1,13 +1,14 @@
 """What a person waits for at the command line (issue 7): ``ikp --help``, ``ikp compute
 --sample --out DIR`` for each output format and all four, and ``ikp demo``, each run as a fresh
-process, with the same commands on a baseline source tree beside (by default ``main``, taken
-with ``git archive`` into a temporary folder and put first on ``PYTHONPATH``).
+process, with the same commands on a baseline source tree beside (by default a18b5e7, main
+before issue 7's start-up and writing work; taken with ``git archive`` into a temporary folder
+and put first on ``PYTHONPATH``).
 
 Wall time is the median over the runs; CPU is the median user+system time of the child process
 (the machine may be shared: CPU time is the steadier figure). The floor line is a bare typer app
 with rich help, the least ``ikp --help`` can cost.
 
-Run: .venv/bin/python benchmarks/bench_cli.py [--baseline main] [--runs 5] [--no-demo]
+Run: .venv/bin/python benchmarks/bench_cli.py [--baseline REV] [--runs 5] [--no-demo]
 Targets: ``ikp --help`` < 0.4 s, ``compute --sample`` writing all formats < 2 s of writing
 (the computation itself is ~30 ms), ``ikp demo`` < 10 s.
 """
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+BASELINE = "a18b5e7"  # main before issue 7's start-up and writing work
 RUN_IKP = "import sys; sys.argv[0] = 'ikp'; from ikp.cli import main; main()"
 TYPER_FLOOR = (
     "import sys, typer\n"
@@ -94,7 +96,7 @@ def fmt(seconds: float) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", default="main", help="git revision ('' = none)")
+    parser.add_argument("--baseline", default=BASELINE, help="git revision ('' = none)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-demo", action="store_true")
     args, _ = parser.parse_known_args(argv)
