@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -123,12 +124,12 @@ def feature_shapes(
     features: Iterable[Mapping[str, Any]], proj: Projection, tolerance: float
 ) -> tuple[Shape, ...]:
     """Project and simplify GeoJSON features (properties ``kode`` and ``nama``)."""
-    out = []
-    for feature in features:
-        props = feature["properties"]
-        d = geometry_path(feature["geometry"], proj, tolerance)
-        out.append(Shape(str(props["kode"]), str(props["nama"]), d))
-    return tuple(out)
+    features = list(features)
+    paths = geometry_paths([f["geometry"] for f in features], proj, tolerance)
+    return tuple(
+        Shape(str(f["properties"]["kode"]), str(f["properties"]["nama"]), d)
+        for f, d in zip(features, paths, strict=True)
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -165,29 +166,69 @@ def local_shapes(
 
 def geometry_path(geometry: Mapping[str, Any], proj: Projection, tolerance: float) -> str:
     """SVG path data of a (Multi)Polygon: projected, simplified, specks dropped."""
-    parts: list[str] = []
-    largest: tuple[float, Any] = (-1.0, None)
-    for polygon in polygons(geometry):
-        for ring in polygon:
-            pts = project(ring, proj)
-            extent = pts.max(axis=0) - pts.min(axis=0)
-            size = float(extent[0] * extent[1])
-            if size > largest[0]:
-                largest = (size, pts)
-            if float(extent.max()) < 2 * tolerance:
-                continue  # a speck below the drawing resolution (islets, holes)
-            part = ring_path(simplify(pts, tolerance))
+    return geometry_paths([geometry], proj, tolerance)[0]
+
+
+def geometry_paths(
+    geometries: Sequence[Mapping[str, Any]], proj: Projection, tolerance: float
+) -> list[str]:
+    """:func:`geometry_path` of many geometries, with every ring projected, rounded and
+    measured in one pass over all their points (only the rings big enough to draw are then
+    simplified one by one): the same paths as :func:`project` ring by ring, faster."""
+    rings: list[Any] = []
+    owner: list[int] = []
+    for g, geometry in enumerate(geometries):
+        for polygon in polygons(geometry):
+            rings.extend(polygon)
+            owner.extend([g] * len(polygon))
+    if not rings:
+        return [""] * len(geometries)
+    counts = np.fromiter((len(r) for r in rings), dtype=np.int64, count=len(rings))
+    if counts.min() < 1:
+        raise ValueError("a ring without points")
+    try:
+        flat = np.asarray(list(itertools.chain.from_iterable(rings)), dtype=np.float64)[:, :2]
+    except ValueError:  # points of different lengths (some with a third coordinate)
+        flat = np.asarray([pt[:2] for ring in rings for pt in ring], dtype=np.float64)
+    x = (flat[:, 0] - proj.lon0) * proj.k
+    y = (proj.lat1 - flat[:, 1]) * proj.k
+    pts: FloatMatrix = np.round(np.column_stack([x, y]), 1)
+    # drop points that rounding made equal to the previous one of the same ring
+    first = np.zeros(len(pts), dtype=bool)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    first[starts] = True
+    moved = np.ones(len(pts), dtype=bool)
+    moved[1:] = np.any(np.diff(pts, axis=0) != 0, axis=1)
+    keep = first | moved
+    pts = pts[keep]
+    kept = np.add.reduceat(keep.astype(np.int64), starts)
+    bounds = np.concatenate([[0], np.cumsum(kept)])
+    lo = np.minimum.reduceat(pts, bounds[:-1], axis=0)
+    hi = np.maximum.reduceat(pts, bounds[:-1], axis=0)
+    extent = hi - lo
+    sizes = (extent[:, 0] * extent[:, 1]).tolist()
+    drawn = (extent.max(axis=1) >= 2 * tolerance).tolist()
+    ends = bounds.tolist()
+    parts: list[list[str]] = [[] for _ in geometries]
+    largest: list[tuple[float, int]] = [(-1.0, -1)] * len(geometries)
+    for r, g in enumerate(owner):
+        if sizes[r] > largest[g][0]:
+            largest[g] = (sizes[r], r)
+        if drawn[r]:  # else a speck below the drawing resolution (islets, holes)
+            part = ring_path(simplify(pts[ends[r] : ends[r + 1]], tolerance))
             if part:
-                parts.append(part)
-    if not parts and largest[1] is not None:
-        # a tiny region: keep its largest ring unsimplified, or else a small square
-        pts = largest[1]
-        part = ring_path(pts)
-        if not part:
-            x, y = float(pts[0, 0]), float(pts[0, 1])
-            part = f"M{fmt_number(x - 1)} {fmt_number(y - 1)}h2v2h-2z"
-        parts.append(part)
-    return "".join(parts)
+                parts[g].append(part)
+    for g, found in enumerate(parts):
+        r = largest[g][1]
+        if not found and r >= 0:
+            # a tiny region: keep its largest ring unsimplified, or else a small square
+            ring = pts[ends[r] : ends[r + 1]]
+            part = ring_path(ring)
+            if not part:
+                x0, y0 = float(ring[0, 0]), float(ring[0, 1])
+                part = f"M{fmt_number(x0 - 1)} {fmt_number(y0 - 1)}h2v2h-2z"
+            found.append(part)
+    return ["".join(found) for found in parts]
 
 
 def project(ring: Sequence[Sequence[float]], proj: Projection) -> FloatMatrix:
