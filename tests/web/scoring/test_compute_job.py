@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ from ikp_web.apps.scoring.models import Computation
 from ikp_web.apps.submissions.models import Submission
 
 from .conftest import RUNS, Persona, add_observations
+
+STATIC = Path(__file__).parents[3] / "src" / "ikp_web" / "apps" / "core" / "static"
 
 
 def start(client: Any, edition: Edition, runs: Any, capture: Any) -> Any:
@@ -197,7 +200,8 @@ def test_queued_job_page_polls_and_falls_back_without_js(
     assert 'data-status="queued"' in html
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in html
     assert f'data-url="{reverse("scoring:job_status", args=[job.pk])}"' in html
-    assert "setTimeout(tick, 1000)" in html and "run_huey" in html
+    assert "core/job.js" in html and "run_huey" in html  # the poller, a static file (CSP)
+    assert "setTimeout(tick, 1000)" in (STATIC / "core" / "job.js").read_text()
     assert f'href="{reverse("scoring:job", args=[job.pk])}"' in html  # reload link
 
 

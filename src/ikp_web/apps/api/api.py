@@ -53,7 +53,44 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # noqa: RUF012
 
 
-api = NinjaAPI(
+#: the endpoints anyone may read (published data without a token; more with one)
+PUBLIC_VIEWS = {
+    "me",
+    "list_editions",
+    "get_edition",
+    "edition_results",
+    "region_results",
+    "edition_geojson",
+    "list_regions",
+    "get_region",
+}
+#: the endpoints whose success is GeoJSON (``application/geo+json``)
+GEOJSON_VIEWS = {"edition_geojson"}
+
+
+class IkpAPI(NinjaAPI):
+    """The OpenAPI document tells the truth about what ninja cannot say by itself: the bearer
+    token is optional on public endpoints (anonymous callers read published data), and GeoJSON
+    is served as ``application/geo+json``."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for item in schema["paths"].values():
+            for op in item.values():
+                name = str(op.get("operationId", "")).rsplit("_api_", 1)[-1]
+                if name in PUBLIC_VIEWS and op.get("security"):
+                    op["security"] = [{}, *(s for s in op["security"] if s)]
+                if name in GEOJSON_VIEWS:
+                    for status in (200, "200"):
+                        content = op["responses"].get(status, {}).get("content", {})
+                        if "application/json" in content:
+                            content["application/geo+json"] = content.pop("application/json")
+        return schema
+
+
+api = IkpAPI(
     title="IKP API",
     version="1.0.0",
     urls_namespace="api-v1",

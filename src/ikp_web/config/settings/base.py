@@ -42,6 +42,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ikp_web.apps.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "ikp_web.config.urls"
