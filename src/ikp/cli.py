@@ -1071,5 +1071,25 @@ def version() -> None:
     console.print(f"ikp {ikp.__version__}")
 
 
+def _django(*args: str) -> None:
+    import importlib
+
+    importlib.import_module("ikp_web.cli").run(*args)  # the core never imports the web layer
+
+
+@app.command()
+def backup(file: Annotated[Path, typer.Argument(help="Berkas cadangan. / Backup file.")]) -> None:
+    """Cadangkan basis data platform. / Back up the platform's database (SQLite or PostgreSQL
+    via DATABASE_URL)."""
+    _django("ikp_backup", str(file))
+
+
+@app.command()
+def restore(file: Annotated[Path, typer.Argument(help="Berkas cadangan. / Backup file.")]) -> None:
+    """Pulihkan basis data dari cadangan (hentikan server dulu). / Restore the database from a
+    backup (stop the server first)."""
+    _django("ikp_restore", str(file))
+
+
 if __name__ == "__main__":
     main()

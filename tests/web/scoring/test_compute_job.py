@@ -214,3 +214,45 @@ def test_corrected_data_give_a_new_version_with_changes(
     assert new.input_hash != computed.input_hash
     old = computed.results.get(node_code="IKP", region__code="32.01").score
     assert new.results.get(node_code="IKP", region__code="32.01").score > old
+
+
+def test_a_job_asked_to_publish_publishes_its_version(
+    computed: Computation, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The seed's background uncertainty runs: v1 is published without uncertainty; the job
+    computes v2 with its Monte Carlo runs and publishes it as a correction with its change log."""
+    from ikp_web.apps.scoring.services import do_publish, start_compute
+
+    do_publish(computed, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_compute(computed.edition, None, runs=RUNS, publish="ketidakpastian / MC")
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.params["publish"] == "ketidakpastian / MC"
+    v2 = Computation.objects.get(edition=computed.edition, version=2)
+    assert v2.published and v2.supersedes == computed and v2.change_log == "ketidakpastian / MC"
+    assert v2.uncertainty_runs == RUNS and v2.job == job
+
+
+def test_seed_queues_the_uncertainty_runs_once(
+    data_edition: Edition, django_capture_on_commit_callbacks: Any
+) -> None:
+    """``ikp serve``'s seed publishes the index at once and leaves the Monte Carlo runs to a
+    background job; a second start queues nothing more."""
+    from io import StringIO
+
+    from ikp_web.apps.core.management.commands.ikp_seed import Command
+    from ikp_web.apps.scoring.services import compute_edition, do_publish
+
+    v1 = do_publish(compute_edition(data_edition, runs=0), actor=None)
+    assert v1.uncertainty_runs == 0
+    out = StringIO()
+    seed = Command(stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        seed._queue_uncertainty(data_edition, RUNS)
+    job = Job.objects.get()
+    assert f"job #{job.pk} {reverse('scoring:job', args=[job.pk])}" in out.getvalue()
+    assert job.status == Job.Status.DONE
+    assert Computation.objects.get(edition=data_edition, published=True, version=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        seed._queue_uncertainty(data_edition, RUNS)
+    assert Job.objects.count() == 1

@@ -287,12 +287,18 @@ def active_compute_job(edition: Edition) -> Job | None:
 
 
 def start_compute(
-    edition: Edition, actor: Any, runs: int = 1000, methods: dict[str, Any] | None = None
+    edition: Edition,
+    actor: Any,
+    runs: int = 1000,
+    methods: dict[str, Any] | None = None,
+    *,
+    publish: str = "",
 ) -> Job:
     """Create a compute job for ``edition`` with the analyst's ``methods`` (checked against the
     edition's framework first; a :class:`ValueError` says what is wrong) and enqueue it on the
     task queue once the job row is committed. Raises :class:`ComputeBusy` if one is already
-    queued or running."""
+    queued or running. With ``publish`` (a change log), the job publishes its computation when
+    it is done (the seed's background uncertainty runs)."""
     if edition.kind != Edition.Kind.COLLECTED:
         raise ValueError(f"{edition.slug} is not an edition collected on this platform")
     if not 0 <= runs <= MAX_RUNS:
@@ -315,6 +321,7 @@ def start_compute(
                 "runs": runs,
                 "methods": dict(methods or {}),
                 "synthetic": edition.synthetic,
+                **({"publish": publish} if publish else {}),
             },
             message="menunggu giliran / queued",
         )
@@ -337,13 +344,17 @@ def run_compute_job(job_id: int) -> Computation | None:
         return None
     job_progress(job_id, 1, "memulai / starting", status=Job.Status.RUNNING)
     try:
-        return compute_edition(
+        comp = compute_edition(
             edition,
             actor=job.created_by,
             runs=int(job.params.get("runs", 0)),
             job_id=job_id,
             methods=job.params.get("methods"),
         )
+        if job.params.get("publish"):
+            with transaction.atomic():
+                do_publish(comp, job.created_by, change_log=str(job.params["publish"]))
+        return comp
     except Exception as exc:
         if not isinstance(exc, ValueError):
             log.exception("compute job %s failed", job_id)

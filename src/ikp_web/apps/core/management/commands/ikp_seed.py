@@ -2,17 +2,25 @@
 editions with SYNTHETIC sample data (DATA SINTETIS — bukan data Bawaslu) verified, computed and
 published, Bawaslu's published IKP 2024 province results, and one demo login per role.
 
-Usage: python -m django ikp_seed [--runs 1000] [--no-compute]
-Idempotent: running it again changes nothing that exists.
+Usage: python -m django ikp_seed [--runs 1000] [--no-compute] [--background-uncertainty]
+Idempotent: running it again changes nothing that exists (and so takes seconds). Each phase
+prints a line as it starts and one with its time as it ends. With ``--background-uncertainty``
+(``ikp serve``) the sample editions are published at once without uncertainty and their Monte
+Carlo runs are queued as compute jobs (their pages show progress) that publish a new version with
+uncertainty when done.
 """
 
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 from django.utils import timezone
 
 from ikp import SYNTHETIC_LABEL
@@ -22,7 +30,13 @@ from ikp_web.apps.accounts.models import Profile
 from ikp_web.apps.frameworks.models import Edition, FrameworkVersion
 from ikp_web.apps.regions.models import Region
 from ikp_web.apps.regions.services import load_regions
-from ikp_web.apps.scoring.services import compute_edition, do_publish, load_published_2024
+from ikp_web.apps.scoring.services import (
+    active_compute_job,
+    compute_edition,
+    do_publish,
+    load_published_2024,
+    start_compute,
+)
 from ikp_web.apps.submissions.services import store_counts
 
 DEMO_USERS = [
@@ -41,18 +55,38 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=1000, help="Monte Carlo runs per edition")
         parser.add_argument("--no-compute", action="store_true", help="do not compute or publish")
         parser.add_argument("--reset-passwords", action="store_true", help="new demo passwords")
+        parser.add_argument(
+            "--background-uncertainty",
+            action="store_true",
+            help="publish the index at once; queue the Monte Carlo runs as jobs that publish "
+            "their version when done (ikp serve)",
+        )
+
+    @contextmanager
+    def _phase(self, label: str) -> Iterator[None]:
+        """One line as a phase starts and one with its time as it ends (``ikp serve``'s first
+        start takes a while)."""
+        self.stdout.write(f"  … {label}")
+        self.stdout.flush()
+        start = time.monotonic()
+        yield
+        self.stdout.write(f"  ✓ {label} ({time.monotonic() - start:.1f} s)")
+        self.stdout.flush()
 
     def handle(self, *args: Any, **opts: Any) -> None:
         for edition in ("current", "2022"):
             if not Region.objects.filter(edition=edition).exists():
-                n = load_regions(edition)
+                with self._phase(f"wilayah / regions {edition}"):
+                    n = load_regions(edition)
                 self.stdout.write(f"regions {edition}: {n}")
-        fw_ikp = self._framework("ikp-2024")
-        self._framework("tps-2024")
+        with self._phase("kerangka / frameworks"):
+            fw_ikp = self._framework("ikp-2024")
+            self._framework("tps-2024")
         editions = {
             "ikp-2024-kabkota": ("IKP 2024 kabupaten/kota (DATA SINTETIS)", "regency"),
             "ikp-2024-provinsi": ("IKP 2024 provinsi (DATA SINTETIS)", "province"),
         }
+        runs, background = opts["runs"], opts["background_uncertainty"]
         for slug, (name, level) in editions.items():
             edition, created = Edition.objects.get_or_create(
                 slug=slug,
@@ -66,12 +100,18 @@ class Command(BaseCommand):
                 },
             )
             if created:
-                self._seed_observations(edition)
+                with self._phase(f"edisi contoh / sample edition {slug} (DATA SINTETIS)"):
+                    self._seed_observations(edition)
                 self.stdout.write(f"edition {slug}: synthetic observations seeded")
-            if not opts["no_compute"] and not edition.computations.filter(published=True).exists():
-                comp = compute_edition(edition, runs=opts["runs"])
-                do_publish(comp, actor=None)
+            if opts["no_compute"]:
+                continue
+            if not edition.computations.filter(published=True).exists():
+                with self._phase(f"menghitung / computing {slug} (DATA SINTETIS)"):
+                    comp = compute_edition(edition, runs=0 if background else runs)
+                    do_publish(comp, actor=None)
                 self.stdout.write(f"edition {slug}: computed and published v{comp.version}")
+            if background and runs:
+                self._queue_uncertainty(edition, runs)
         published, created = Edition.objects.get_or_create(
             slug="ikp-2024-bawaslu-provinsi",
             defaults={
@@ -84,11 +124,31 @@ class Command(BaseCommand):
             },
         )
         if created or not published.computations.exists():
-            load_published_2024(published)
+            with self._phase("hasil resmi / published results ikp-2024-bawaslu-provinsi"):
+                load_published_2024(published)
             self.stdout.write(
                 "edition ikp-2024-bawaslu-provinsi: Bawaslu's published results loaded"
             )
         self._demo_users(reset=opts["reset_passwords"])
+
+    def _queue_uncertainty(self, edition: Edition, runs: int) -> None:
+        """The Monte Carlo runs of a sample edition as a background job that publishes its
+        version when done; nothing if a published version has them or a job is on it."""
+        if edition.computations.filter(published=True, uncertainty_runs__gt=0).exists():
+            return
+        busy = active_compute_job(edition)
+        job = busy or start_compute(
+            edition,
+            None,
+            runs=runs,
+            publish=f"ketidakpastian ditambahkan ({runs} simulasi Monte Carlo) / "
+            f"uncertainty added ({runs} Monte Carlo runs); DATA SINTETIS",
+        )
+        url = reverse("scoring:job", args=[job.pk])
+        self.stdout.write(
+            f"  ↻ ketidakpastian / uncertainty runs of {edition.slug} in the background: "
+            f"job #{job.pk} {url}"
+        )
 
     def _framework(self, slug: str) -> FrameworkVersion:
         fw = load_framework(slug)

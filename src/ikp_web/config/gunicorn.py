@@ -1,0 +1,27 @@
+"""gunicorn settings for ``ikp serve`` (``-c python:ikp_web.config.gunicorn``).
+
+With ``--preload`` the master loads Django once; ``when_ready`` then draws the national map
+geometry synchronously in the master, after its listeners are bound and before any worker is
+forked, so every worker starts with it in memory. No thread is running at fork time (a thread
+inside an import, e.g. ``pd.read_csv`` loading pyarrow, would leave each forked worker holding a
+lock nobody releases).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+
+def when_ready(server: Any) -> None:
+    start = time.monotonic()
+    try:
+        from ikp_web.apps.dashboards.maps import warm
+
+        warm()
+    except Exception:  # a map that cannot be drawn now is drawn on its first request
+        server.log.exception("peta nasional tidak disiapkan / national map not warmed up")
+        return
+    server.log.info(
+        "peta nasional siap / national map warmed up in %.1f s", time.monotonic() - start
+    )
