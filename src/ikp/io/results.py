@@ -63,11 +63,17 @@ def coverage_warning(run: IndexRun) -> str | None:
 
 
 def index_table(
-    run: IndexRun, uncertainty: pd.DataFrame | None = None, lang: str = "id"
+    run: IndexRun,
+    uncertainty: pd.DataFrame | None = None,
+    lang: str = "id",
+    *,
+    full: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per region: index score, rank, class, interval, reliability, and the score of
-    every dimension (level n−1) as extra columns. Sorted by rank."""
-    full = results_table(run, uncertainty, lang)
+    every dimension (level n−1) as extra columns. Sorted by rank. ``full``: the run's
+    :func:`results_table`, when the caller has it already (it is not built again)."""
+    if full is None:
+        full = results_table(run, uncertainty, lang)
     fw = run.framework
     idx = full[full["node_code"] == fw.root].drop(columns=["node_code", "node_name", "level"])
     dims = full[full["level"] == fw.n_levels - 1].pivot(
@@ -115,7 +121,7 @@ def write_results(
     out.mkdir(parents=True, exist_ok=True)
     base = basename or f"{run.framework.id}-{run.region_level}"
     full = results_table(run, uncertainty)
-    index = index_table(run, uncertainty)
+    index = index_table(run, full=full)
     meta = _meta(run)
     written: list[Path] = []
     if "csv" in formats:
