@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from ikp_web.config.settings.base import *  # noqa: F403
 from ikp_web.config.settings.base import HUEY
 
@@ -20,3 +22,7 @@ WHITENOISE_USE_FINDERS = True  # serve static files straight from the apps (no c
 STATIC_ROOT = BASE_DIR / "static"  # noqa: F405  (exists; tests never collectstatic)
 # tests make many anonymous calls from one address; the rate-limit tests set their own
 IKP_ANON_RATE_LIMIT = {"burst": 0, "per_minute": 0}
+# parallel test runs on one PostgreSQL server (two checkouts, CI and a developer) would share
+# "test_<name>"; IKP_TEST_DB_NAME gives each run its own test database
+if _test_db := os.environ.get("IKP_TEST_DB_NAME"):
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = _test_db  # noqa: F405
