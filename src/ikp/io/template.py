@@ -31,7 +31,13 @@ from ikp.framework import Framework, Node, load_framework
 from ikp.io.cells import safe_text
 from ikp.io.readers import default_registry
 from ikp.regions import LEVEL_NAMES_ID, Region, RegionRegistry, normalize_code
-from ikp.validation.tables import COLUMN_ALIASES, REGION_LEVELS, column_key, is_synthetic_marker
+from ikp.validation.tables import (
+    CLEAR_MARKER,
+    COLUMN_ALIASES,
+    REGION_LEVELS,
+    column_key,
+    is_synthetic_marker,
+)
 
 __all__ = ["TemplateColumn", "template_columns", "write_template"]
 
@@ -508,6 +514,11 @@ def _help_lines(
         "langkah imputasi sesuai metodologi. Jika tidak ada kejadian, isikan 0, jangan "
         "dikosongkan. Jika salah satu tingkat kejadian suatu indikator diisi, tingkat lain yang "
         "kosong dihitung 0.",
+        f"Unggah ke platform web IKP: sel kosong TIDAK mengubah nilai yang sudah tersimpan. "
+        f"Untuk menghapus nilai yang tersimpan, tulis {CLEAR_MARKER} (atau CLEAR, huruf besar "
+        f"atau kecil) di sel itu. Sebelum disimpan, platform menampilkan ringkasan nilai yang "
+        f"berubah, dihapus, tetap dan baru untuk dikonfirmasi. Di luar platform (mis. 'ikp "
+        f"validate') {CLEAR_MARKER} dibaca sama dengan sel kosong.",
         "Angka desimal: di Excel ketik seperti biasa. Pada file CSV gunakan titik (1.5); koma "
         "desimal (1,5) diterima bila tidak rancu (1,500 ditolak).",
         f"Data sintetis (bukan data Bawaslu) ditandai dengan kolom 'synthetic' yang berisi "
@@ -519,6 +530,11 @@ def _help_lines(
         "An empty cell means the value is not available (missing); the imputation step of the "
         "methodology decides what happens to it. If there were no incidents, enter 0. When one "
         "level of an indicator is filled in, its empty levels count as 0.",
+        f"Uploading to the IKP web platform: an empty cell does NOT change a value already "
+        f"stored. To clear a stored value, write {CLEAR_MARKER} (or CLEAR, any case) in the "
+        f"cell. Before saving, the platform shows a summary of the values changed, cleared, "
+        f"unchanged and new, to be confirmed. Outside the platform (e.g. 'ikp validate') "
+        f"{CLEAR_MARKER} reads as an empty cell.",
         "Decimals: type them normally in Excel. In a CSV file use a point (1.5); a decimal comma "
         "(1,5) is accepted when unambiguous (1,500 is rejected).",
         f"Synthetic (non-Bawaslu) data is marked by a 'synthetic' column holding "

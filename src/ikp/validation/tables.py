@@ -93,6 +93,11 @@ DATA_ISSUE_CODES: tuple[IssueCode, ...] = (
 )
 LONG_ROLES = tuple(COLUMN_ALIASES)
 FALSE_WORDS = frozenset({"0", "0.0", "false", "no", "tidak", "bukan", "n", "f"})
+#: what an office writes in a value cell to clear a value stored on the platform (any case).
+#: The core reads it as an empty cell (no value); the web upload tells the two apart: an empty
+#: cell leaves the stored value as it is, the marker clears it.
+CLEAR_MARKER = "KOSONGKAN"
+CLEAR_WORDS = frozenset({"kosongkan", "clear"})
 
 # ASCII digits only: Python's \d also matches full-width and other Unicode digits ("１２")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
@@ -151,9 +156,15 @@ def _fmt(value: float) -> str:
 # --------------------------------------------------------------------------- numbers
 
 
+def is_clear_marker(cell: object) -> bool:
+    """True for a value cell holding the clear marker (``KOSONGKAN`` or ``CLEAR``, any case)."""
+    return isinstance(cell, str) and cell.strip().replace("\u00a0", "").lower() in CLEAR_WORDS
+
+
 def parse_number(cell: object) -> float | str | None:
-    """A cell as a number: ``None`` if blank, a float, or a string saying why it is not one."""
-    if is_blank(cell):
+    """A cell as a number: ``None`` if blank (or the clear marker, which means "no value"), a
+    float, or a string saying why it is not one."""
+    if is_blank(cell) or is_clear_marker(cell):
         return None
     if isinstance(cell, bool):
         return "TRUE/FALSE is not a number; enter 1 or 0"

@@ -13,7 +13,7 @@ from django.urls import reverse
 from ikp_web.apps.core.models import Job
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.submissions.jobs import PENDING_DIR
-from ikp_web.apps.submissions.models import UploadFile
+from ikp_web.apps.submissions.models import Observation, UploadFile
 
 from .helpers import Personas, edit_workbook, header_index, upload_file, url
 
@@ -82,8 +82,15 @@ def test_batch_upload_runs_as_a_job(personas: Personas, kab_edition: Edition) ->
     )
     job = Job.objects.get(kind="import")
     assert response["Location"] == reverse("scoring:job", args=[job.pk])
-    assert job.status == "done" and job.progress == 100 and job.result["status"] == "accepted"
-    assert job.result["saved"] == 27
+    assert job.status == "done" and job.progress == 100 and job.result["status"] == "pending"
+    assert job.result["regions"] == 27
+    assert not Observation.objects.filter(indicator_code="I02").exists()  # not before confirming
     html = jabar.get(response["Location"]).content.decode()
-    assert 'data-upload-status="accepted"' in html
+    assert 'data-upload-status="pending"' in html
+    assert html.count("data-preview-region=") == 27 and 'id="confirm-upload"' in html
+    upload_id = job.result["upload_id"]
+    assert jabar.post(url("decide", upload_id), {"action": "confirm"}).status_code == 302
+    assert Observation.objects.filter(indicator_code="I02", incidence_level="L1").count() == 27
+    html = jabar.get(response["Location"]).content.decode()
+    assert 'data-upload-status="confirmed"' in html and 'id="confirm-upload"' not in html
     assert personas["bogor"].client.get(response["Location"]).status_code == 403

@@ -1,6 +1,7 @@
 """The spreadsheet round trip on a region's page: the template pre-filled with what is entered
 (one row: the region's), an upload with errors (every issue shown, grouped by code, nothing
-saved, a marked copy to download), the fixed upload saved all at once with history."""
+saved, a marked copy to download), the fixed upload previewed, then saved all at once with
+history once confirmed."""
 
 from __future__ import annotations
 
@@ -31,6 +32,12 @@ def post_upload(
     client: Any, edition: Edition, code: str, data: bytes, name: str = "isi.xlsx"
 ) -> Any:
     return client.post(url("upload", edition.slug, code), {"file": upload_file(name, data)})
+
+
+def confirm(client: Any, upload: UploadFile) -> Any:
+    response = client.post(url("decide", upload.pk), {"action": "confirm"})
+    upload.refresh_from_db()
+    return response
 
 
 def test_template_is_prefilled_with_the_regions_row_only(
@@ -140,7 +147,10 @@ def test_fixed_upload_is_saved_all_at_once_with_history(
     data = edit_workbook(template(client, kab_edition, "32.01"), fill)
     response = post_upload(client, kab_edition, "32.01", data)
     upload = UploadFile.objects.get()
-    assert upload.status == "accepted", upload.report
+    assert upload.status == "pending", upload.report
+    assert not ObservationChange.objects.filter(via="upload").exists()
+    assert confirm(client, upload).status_code == 302
+    assert upload.status == "confirmed"
     sub = submission(kab_edition, "32.01")
     assert sub is not None and sub.status == "draft"
     values = {
@@ -154,9 +164,13 @@ def test_fixed_upload_is_saved_all_at_once_with_history(
     # the note entered on the form is kept (the template has no notes)
     assert Observation.objects.get(indicator_code="I03", incidence_level="").note == "catatan"
     html = client.get(response["Location"]).content.decode()
-    assert 'data-upload-status="accepted"' in html
+    assert 'data-upload-status="confirmed"' in html
     # a second upload of the same file changes nothing
     post_upload(client, kab_edition, "32.01", data)
+    again = UploadFile.objects.order_by("-pk").first()
+    assert again is not None and again.preview["totals"]["unchanged"] == 3
+    assert again.preview["totals"]["changed"] == again.preview["totals"]["new"] == 0
+    confirm(client, again)
     assert ObservationChange.objects.filter(via="upload").count() == 3
 
 
@@ -261,7 +275,9 @@ def test_batch_upload_refuses_rows_of_submitted_regions(
 
     jabar.post(page, {"file": upload_file("jabar.xlsx", edit_workbook(data, drop_bogor))})
     upload = UploadFile.objects.order_by("-pk").first()
-    assert upload is not None and upload.status == "accepted", upload.report["counts"]
+    assert upload is not None and upload.status == "pending", upload.report["counts"]
+    assert len(upload.preview["regions"]) == 26
+    confirm(jabar, upload)
     assert len(upload.report["saved"]) == 26
     assert Observation.objects.filter(indicator_code="I02", incidence_level="L1").count() == 26
     assert submission(kab_edition, "32.01").status == "submitted"

@@ -67,9 +67,17 @@ def test_scenario_through_the_upload_view(
     shown = set(re.findall(r'class="issues-group" data-code="([A-Z0-9_]+)"', html))
     assert shown == {str(c) for c in expected}
     assert {i["code"] for i in upload.report["issues"]} == shown
-    assert (upload.status == "accepted") is should_load
+    assert (upload.status == "pending") is should_load
     n_regions = Submission.objects.filter(edition=edition).count()
     if should_load:
+        # nothing stored before the confirmation
+        assert n_regions == 0 and not Observation.objects.exists()
+        assert 'id="confirm-upload"' in html
+        confirmed = client.post(url("decide", upload.pk), {"action": "confirm"})
+        assert confirmed.status_code == 302
+        upload.refresh_from_db()
+        assert upload.status == "confirmed"
+        n_regions = Submission.objects.filter(edition=edition).count()
         assert n_regions == len(upload.report["saved"]) > 0
         assert Observation.objects.filter(submission__edition=edition).exists()
         assert set(Submission.objects.filter(edition=edition).values_list("status", flat=True)) == {

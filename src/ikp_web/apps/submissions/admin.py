@@ -1,5 +1,6 @@
 """Admin for staff: submissions with their observations and reviews; the change history and
-uploads are read-only (the history is the record of who changed what)."""
+uploads are read-only (the history is the record of who changed what), and so is a
+submission's status (reopening verified data is the review page's "Buka kembali" action)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,16 @@ class SubmissionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("edition", "region", "status", "updated", "submitted_at", "verified_at")
     list_filter = ("edition", "status", "region__province_code")
     search_fields = ("region__code", "region__name")
-    readonly_fields = ("submitted_at", "submitted_by", "verified_at", "verified_by", "updated")
+    # the status changes through the workflow only (submit, verify, return, reopen: each leaves
+    # a review entry and an audit record), never by editing it here
+    readonly_fields = (
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "verified_at",
+        "verified_by",
+        "updated",
+    )
     raw_id_fields = ("region",)
     inlines = [ReviewInline]
 

@@ -181,6 +181,27 @@ class ReviewForm(forms.Form):
         return data
 
 
+class ReopenForm(forms.Form):
+    """Reopening verified data: the reason is required (it is kept in the history)."""
+
+    reason = forms.CharField(
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "id": "reason"}),
+        error_messages={
+            "required": _("Tuliskan alasan membuka kembali data yang sudah diverifikasi.")
+        },
+    )
+
+    def clean_reason(self) -> str:
+        reason = str(self.cleaned_data.get("reason") or "").strip()
+        if not reason:
+            raise ValidationError(
+                _("Tuliskan alasan membuka kembali data yang sudah diverifikasi."),
+                code="required",
+            )
+        return reason
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         error_messages={

@@ -1,9 +1,10 @@
 """Spreadsheet imports as background jobs. The upload view stores the file (default storage,
 ``uploads/pending/…``) and starts a job (:func:`start_import`); the huey task runs
-:func:`run_import_job`: the core's validation and the all-or-nothing save
-(:func:`~ikp_web.apps.submissions.spreadsheets.check_and_store_upload`), then the job's result
-names the stored :class:`~ikp_web.apps.submissions.models.UploadFile` whose report the job page
-shows with the questionnaire's own partial."""
+:func:`run_import_job`: the core's validation and the preview of what saving would change
+(:func:`~ikp_web.apps.submissions.uploads.check_and_preview_upload`; nothing is saved), then the
+job's result names the stored :class:`~ikp_web.apps.submissions.models.UploadFile` whose report
+and preview the job page shows with the questionnaire's own partial, with the buttons to confirm
+(save all or nothing) or cancel."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ikp_web.apps.core.models import Job
 from ikp_web.apps.core.services import job_create, job_fail, job_finish, job_progress
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.regions.models import Region
-from ikp_web.apps.submissions import queries, spreadsheets
+from ikp_web.apps.submissions import queries, uploads
 from ikp_web.apps.submissions.forms import UploadForm
 from ikp_web.apps.submissions.models import UploadFile
 
@@ -39,7 +40,7 @@ def start_import(
     back: str,
     action: str,
 ) -> Job:
-    """Store the uploaded file and enqueue its check-and-save job (``back``: the page it was
+    """Store the uploaded file and enqueue its check-and-preview job (``back``: the page it was
     uploaded on, linked from the job page; ``action``: the upload URL, so a rejected file can be
     fixed and uploaded again from the job page)."""
     name = get_valid_filename(Path(original_name).name) or "upload"
@@ -67,8 +68,9 @@ def start_import(
 
 
 def run_import_job(job_id: int) -> int | None:
-    """The body of the import task: check the stored file and save it all or nothing; the job
-    finishes with the upload's id, status and counts (or fails with the error message)."""
+    """The body of the import task: check the stored file and preview what saving it would
+    change (nothing saved); the job finishes with the upload's id, status and counts (or fails
+    with the error message)."""
     job = Job.objects.select_related("created_by").filter(pk=job_id, kind=IMPORT_JOB).first()
     if job is None:
         log.warning("import job %s no longer exists", job_id)
@@ -83,8 +85,8 @@ def run_import_job(job_id: int) -> int | None:
     try:
         with default_storage.open(p["path"], "rb") as fh:
             data = fh.read()
-        job_progress(job_id, 20, "memeriksa dan menyimpan / checking and saving")
-        upload = spreadsheets.check_and_store_upload(
+        job_progress(job_id, 20, "memeriksa / checking")
+        upload = uploads.check_and_preview_upload(
             data, p.get("original_name") or "upload", edition, region, actor=job.created_by
         )
     except Exception as exc:
@@ -96,7 +98,7 @@ def run_import_job(job_id: int) -> int | None:
     except OSError:  # pragma: no cover - the pending copy is only a leftover then
         log.warning("could not delete %s", p["path"])
     report = upload.report or {}
-    accepted = upload.status == UploadFile.Status.ACCEPTED
+    pending = upload.status == UploadFile.Status.PENDING
     job_finish(
         job_id,
         {
@@ -104,19 +106,21 @@ def run_import_job(job_id: int) -> int | None:
             "status": upload.status,
             "errors": report.get("errors", 0),
             "warnings": report.get("warnings", 0),
-            "saved": len(report.get("saved", {})),
+            "regions": len(upload.preview.get("regions", [])),
             "url": f"{p.get('back', '')}?unggahan={upload.pk}#hasil-unggahan",
         },
-        "diterima: semua nilai disimpan / accepted: every value saved"
-        if accepted
+        "diperiksa: tinjau ringkasan lalu konfirmasi untuk menyimpan / checked: review the "
+        "summary, then confirm to save"
+        if pending
         else "ditolak: tidak ada nilai yang disimpan / rejected: nothing saved",
     )
     return upload.pk
 
 
 def import_context(job: Job, user: Any) -> dict[str, Any]:
-    """What the job page shows of a finished import: the upload and its grouped issues (only
-    when the user may still see the upload's region)."""
+    """What the job page shows of a finished import: the upload, its grouped issues and its
+    preview with the confirm and cancel buttons (only when the user may still see the upload's
+    region)."""
     upload_id = job.result.get("upload_id") if job.status == Job.Status.DONE else None
     upload = (
         UploadFile.objects.select_related("region").filter(pk=upload_id).first()
@@ -124,12 +128,11 @@ def import_context(job: Job, user: Any) -> dict[str, Any]:
         else None
     )
     if upload is None or upload.region is None or not queries.can_view_region(user, upload.region):
-        return {"upload": None, "upload_groups": [], "upload_form": None}
+        return {**uploads.upload_context(None, user), "upload_form": None}
     again = upload.status == UploadFile.Status.REJECTED and scope.can_edit_region(
         user, upload.region
     )
     return {
-        "upload": upload,
-        "upload_groups": queries.issue_groups(upload.report),
+        **uploads.upload_context(upload, user),
         "upload_form": UploadForm() if again and job.params.get("action") else None,
     }

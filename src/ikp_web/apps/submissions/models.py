@@ -92,6 +92,8 @@ class Review(models.Model):
         SUBMIT = "submit", "kirim / submit"
         VERIFY = "verify", "verifikasi / verify"
         RETURN = "return", "kembalikan / return"
+        # verified data opened again for correction (status back to "returned"), with a reason
+        REOPEN = "reopen", "buka kembali / reopen"
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
     action = models.CharField(max_length=16, choices=Action.choices)
@@ -108,10 +110,16 @@ class Review(models.Model):
 class UploadFile(models.Model):
     """An uploaded spreadsheet, kept with the validation report (core stages 1-2 plus the web's
     reference stage). ``region`` is the scope it was uploaded for: one region (``submission``
-    set) or, for a province office's batch upload, the province (``submission`` empty)."""
+    set) or, for a province office's batch upload, the province (``submission`` empty).
+
+    A file without errors is not saved at once: it waits (``pending``) with its parsed
+    ``values`` and the ``preview`` (per region: what would change, be cleared, stay, be new)
+    until its uploader confirms (``confirmed``: saved all or nothing) or cancels it."""
 
     class Status(models.TextChoices):
-        ACCEPTED = "accepted", "diterima / accepted"
+        PENDING = "pending", "menunggu konfirmasi / awaiting confirmation"
+        CONFIRMED = "confirmed", "dikonfirmasi dan disimpan / confirmed and saved"
+        CANCELLED = "cancelled", "dibatalkan / cancelled"
         REJECTED = "rejected", "ditolak / rejected"
 
     class Scope(models.TextChoices):
@@ -132,6 +140,15 @@ class UploadFile(models.Model):
     original_name = models.CharField(max_length=255)
     status = models.CharField(max_length=16, choices=Status.choices)
     report = models.JSONField(default=dict)
+    # region code → [[indicator code, incidence level, value or null (clear marker)], …]; cells
+    # left empty are not in it (an empty cell leaves the stored value as it is)
+    values = models.JSONField(default=dict, blank=True)
+    # {"regions": [{region_code, region_name, counts, cells, fingerprint}, …], "totals": {…}}
+    preview = models.JSONField(default=dict, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -52,6 +52,7 @@ REVIEW_LABELS: dict[str, Any] = {
     Review.Action.SUBMIT: _("dikirim"),
     Review.Action.VERIFY: _("diverifikasi"),
     Review.Action.RETURN: _("dikembalikan"),
+    Review.Action.REOPEN: _("dibuka kembali"),
 }
 FIELD_LABELS: dict[str, Any] = {"value": _("nilai"), "note": _("catatan"), "source": _("sumber")}
 VIA_LABELS: dict[str, Any] = {

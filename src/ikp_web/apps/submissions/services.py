@@ -1,5 +1,5 @@
 """Changing submissions: save values (form or upload) with their full history, submit, verify,
-return. Every function here acts inside ``transaction.atomic``; the views have validated the
+return, reopen. Every function here acts inside ``transaction.atomic``; the views have validated the
 input before calling them (HOUSE-STYLE rec. 4). Access is checked by the views through
 ``ikp_web.apps.accounts.services``; these functions re-check only the submission's status.
 
@@ -87,20 +87,7 @@ def apply_values(
     if submission.status not in EDITABLE:
         raise NotAllowed(f"submission {submission} is {submission.status}; it cannot be changed")
     user = _actor(actor)
-    levels = [lv.code for lv in framework.incidence_levels]
-    wanted: dict[ValueKey, float | None] = {k: _clean(v) for k, v in values.items()}
-    for code in {k[0] for k in values}:
-        node = framework.nodes.get(code)
-        if node is None or node.input_type != "count" or not levels:
-            continue
-        by_level = [wanted.get((code, lv)) for lv in levels]
-        if any(v is not None for v in by_level):
-            wanted[(code, "")] = None
-        elif wanted.get((code, "")) is not None:
-            for lv in levels:
-                wanted[(code, lv)] = None
-        # only empty level cells and no weighted value given: a weighted value uploaded
-        # earlier is kept
+    wanted = wanted_values(framework, values)
     texts: dict[tuple[str, str], str] = {}
     for field_name, given in (("note", notes or {}), ("source", sources or {})):
         for code, text in given.items():
@@ -126,7 +113,7 @@ def apply_values(
     for key, new in wanted.items():
         obs = existing.get(key)
         old = obs.value if obs is not None else None
-        if _same(old, new):
+        if same_value(old, new):
             continue
         obs = observation(key)
         obs.value = new
@@ -179,6 +166,28 @@ def apply_values(
     return len(changes)
 
 
+def wanted_values(
+    framework: Framework, values: Mapping[ValueKey, float | None]
+) -> dict[ValueKey, float | None]:
+    """``values`` plus what they imply: a count indicator given counts per level loses its
+    weighted value, and one given a weighted value loses its counts per level (``None``)."""
+    levels = [lv.code for lv in framework.incidence_levels]
+    wanted: dict[ValueKey, float | None] = {k: _clean(v) for k, v in values.items()}
+    for code in {k[0] for k in values}:
+        node = framework.nodes.get(code)
+        if node is None or node.input_type != "count" or not levels:
+            continue
+        by_level = [wanted.get((code, lv)) for lv in levels]
+        if any(v is not None for v in by_level):
+            wanted[(code, "")] = None
+        elif wanted.get((code, "")) is not None:
+            for lv in levels:
+                wanted[(code, lv)] = None
+        # only empty level cells and no weighted value given: a weighted value uploaded
+        # earlier is kept
+    return wanted
+
+
 def _clean(value: float | None) -> float | None:
     if value is None:
         return None
@@ -186,7 +195,7 @@ def _clean(value: float | None) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _same(old: float | None, new: float | None) -> bool:
+def same_value(old: float | None, new: float | None) -> bool:
     if old is None or new is None:
         return old is None and new is None
     return float(old) == float(new)
@@ -284,6 +293,44 @@ def review(
         edition=submission.edition.slug,
         region=submission.region.code,
         comment=comment,
+    )
+    return submission
+
+
+@transaction.atomic
+def reopen(
+    submission: Submission,
+    reason: str,
+    *,
+    request: HttpRequest | None = None,
+    actor: Any = None,
+) -> Submission:
+    """Open verified data again for correction: the status goes back to ``returned`` (the
+    office edits and submits again, and the reason shows on its page as a returned
+    submission's comment would), with a ``reopen`` review entry (who, when, reason) and an
+    audit entry. Published computations are frozen copies and do not change."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("reopening verified data needs a reason")
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != Submission.Status.VERIFIED:
+        raise NotAllowed(f"submission {submission} is {submission.status}, not verified")
+    user = _actor(actor if actor is not None else getattr(request, "user", None))
+    submission.status = Submission.Status.RETURNED
+    submission.verified_at = None
+    submission.verified_by = None
+    submission.save()
+    Review.objects.create(
+        submission=submission, action=Review.Action.REOPEN, comment=reason, by=user
+    )
+    audit(
+        "reopen",
+        request=request,
+        user=user,
+        obj=submission,
+        edition=submission.edition.slug,
+        region=submission.region.code,
+        comment=reason,
     )
     return submission
 

@@ -1,6 +1,7 @@
 """The spreadsheet round trip: the region's template pre-filled with what is already entered, the
-upload checked by the core and by the web's reference stage, saved all or nothing, and a copy of
-the uploaded sheet marked with its issues.
+upload checked by the core and by the web's reference stage (what it would change is shown and
+confirmed before anything is saved: :mod:`ikp_web.apps.submissions.uploads`), and a copy of the
+uploaded sheet marked with its issues.
 
 Validation stages (HOUSE-STYLE rec. 12): the file and table stages are the core's
 (:func:`ikp.io.load_data`, run with ``province=`` for the office's jurisdiction); this module
@@ -30,10 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.http import HttpRequest
-from django.utils.text import get_valid_filename
 
 from ikp import SYNTHETIC_LABEL
 from ikp.framework import Framework
@@ -41,18 +38,17 @@ from ikp.io import load_data, write_template
 from ikp.issues import IssueCode, Severity, ValidationFailed, ValidationReport
 from ikp.regions import Region as CoreRegion
 from ikp.regions import RegionRegistry, normalize_code
-from ikp.validation.files import RawTable, read_raw
+from ikp.validation.files import RawTable, is_blank, read_raw
 from ikp.validation.tables import (
     COLUMN_ALIASES,
     cell_text,
     column_key,
+    is_clear_marker,
     is_synthetic_marker,
     parse_number,
 )
-from ikp_web.apps.core.services import audit
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.regions.models import Region
-from ikp_web.apps.submissions import services
 from ikp_web.apps.submissions.models import Observation, Submission, UploadFile
 from ikp_web.apps.submissions.services import ValueKey
 
@@ -387,15 +383,23 @@ def _marked_synthetic(raw: RawTable, j: int | None) -> bool:
 def extract_values(
     raw: RawTable, framework: Framework, registry: RegionRegistry, level: int
 ) -> dict[str, dict[ValueKey, float | None]]:
-    """The stored values of a file that passed validation: by region code, (indicator, level)
-    → count per level of incidence, or (indicator, "") → the indicator's value. Blank cells are
-    None; counts are added up over periods (as the core does)."""
+    """The values a file that passed validation would store: by region code, (indicator,
+    level) → count per level of incidence, or (indicator, "") → the indicator's value. An empty
+    cell is left out (it leaves the stored value as it is); the clear marker (``KOSONGKAN``) is
+    None (it clears the stored value). Counts are added up over periods (as the core does).
+    Every region with a row is in the result, if only with no values."""
     codes = _row_codes(raw, registry, level)
     indicators = {column_key(code): code for code in framework.indicators}
     levels = {column_key(lv.code): lv.code for lv in framework.incidence_levels}
-    out: dict[str, dict[ValueKey, float | None]] = {}
+    out: dict[str, dict[ValueKey, float | None]] = {code: {} for code in codes.values()}
 
-    def put(region: str, key: ValueKey, value: float | None) -> None:
+    def put(region: str, key: ValueKey, cell: object) -> None:
+        if is_clear_marker(cell):
+            value = None
+        elif is_blank(cell):
+            return
+        else:
+            value = _number(cell)
         slot = out.setdefault(region, {})
         node = framework.nodes[key[0]]
         old = slot.get(key)
@@ -421,7 +425,7 @@ def extract_values(
             for row, cell in zip(raw.frame.index, cells, strict=True):
                 region = codes.get(int(row))
                 if region is not None:
-                    put(region, vkey, _number(cell))
+                    put(region, vkey, cell)
         return out
     # long layout
     val_col = _role_column(raw, "value")
@@ -441,7 +445,7 @@ def extract_values(
             continue
         lvl_text = cell_text(frame.iat[n, lvl_col]) if lvl_col is not None else ""
         lvl = lookup.get(column_key(lvl_text), "") if lvl_text else ""
-        put(region, (code, lvl), _number(frame.iat[n, val_col]))
+        put(region, (code, lvl), frame.iat[n, val_col])
     return out
 
 
@@ -474,96 +478,7 @@ def _cross_check(
                 )
 
 
-# --------------------------------------------------------------------------- storing
-
-
-def check_and_store_upload(
-    data: bytes,
-    original_name: str,
-    edition: Edition,
-    scope_region: Region,
-    *,
-    request: HttpRequest | None = None,
-    actor: Any = None,
-) -> UploadFile:
-    """Check an uploaded file and store it (an ``UploadFile`` with its report, accepted or
-    rejected). Accepted: every value saved in one transaction, with history ``via=upload``;
-    rejected: nothing saved. ``scope_region`` is the region of the page it was uploaded on: one
-    region, or a province for a province office's upload of its kab/kota (kab/kota editions)."""
-    user = actor if actor is not None else getattr(request, "user", None)
-    user = user if getattr(user, "is_authenticated", False) else None
-    batch = edition.region_level == "regency" and scope_region.level == 1
-    if batch:
-        regions = {
-            r.code: r
-            for r in Region.objects.filter(
-                edition=edition.region_edition, level=2, province_code=scope_region.province_code
-            )
-        }
-        province = scope_region.code
-    else:
-        regions = {scope_region.code: scope_region}
-        province = (
-            scope_region.code
-            if edition.region_level == "province"
-            else registry_for(edition).province_code(scope_region.code)
-        )
-    subs = {
-        s.region.code: s
-        for s in Submission.objects.filter(
-            edition=edition, region__in=regions.values()
-        ).select_related("region")
-    }
-    locked = {code for code, s in subs.items() if not services.is_editable(s)}
-    name = get_valid_filename(Path(original_name).name) or "upload"
-    with tempfile.TemporaryDirectory(prefix="ikp-upload-") as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(data)
-        checked = check_file(
-            path,
-            edition,
-            province=province,
-            allowed=None if batch else set(regions),
-            locked=locked,
-        )
-    with transaction.atomic():
-        submission = None if batch else services.get_submission(edition, scope_region)
-        upload = UploadFile(
-            submission=submission,
-            edition=edition,
-            region=scope_region,
-            scope=UploadFile.Scope.PROVINCE if batch else UploadFile.Scope.REGION,
-            original_name=original_name[:255],
-            status=UploadFile.Status.ACCEPTED if checked.ok else UploadFile.Status.REJECTED,
-            report=checked.report,
-            uploaded_by=user,
-        )
-        upload.file.save(name, ContentFile(data), save=False)
-        saved: dict[str, int] = {}
-        if checked.ok:
-            framework = framework_of(edition)
-            for code, values in sorted(checked.values.items()):
-                sub = subs.get(code) or services.get_submission(edition, regions[code])
-                sub = Submission.objects.select_for_update().get(pk=sub.pk)
-                saved[code] = services.apply_values(
-                    sub, framework, values, actor=user, via="upload"
-                )
-            upload.report = {**checked.report, "saved": saved}
-        upload.save()
-        audit(
-            "upload",
-            request=request,
-            user=user,
-            obj=upload,
-            edition=edition.slug,
-            region=scope_region.code,
-            ok=checked.ok,
-            errors=checked.report["errors"],
-            warnings=checked.report["warnings"],
-            regions_saved=len(saved),
-            changes=sum(saved.values()),
-        )
-    return upload
+# --------------------------------------------------------------------------- files
 
 
 def read_upload_bytes(upload: UploadFile) -> bytes:
@@ -576,7 +491,6 @@ __all__ = [
     "CheckedUpload",
     "WEB_ISSUE_CODES",
     "XLSX_MIME",
-    "check_and_store_upload",
     "check_file",
     "extract_values",
     "framework_of",

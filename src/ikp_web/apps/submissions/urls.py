@@ -26,6 +26,7 @@ urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("kemajuan/", views.progress, name="progress"),
     path("unggahan/<int:pk>/masalah.xlsx", views.annotated, name="annotated"),
+    path("unggahan/<int:pk>/putuskan/", views.decide, name="decide"),
     path("<slug:edition_slug>/massal/<region:province_code>/", views.batch, name="batch"),
     path(
         "<slug:edition_slug>/massal/<region:province_code>/templat.xlsx",
@@ -36,4 +37,5 @@ urlpatterns = [
     path("<slug:edition_slug>/<region:region_code>/unggah/", views.upload, name="upload"),
     path("<slug:edition_slug>/<region:region_code>/templat.xlsx", views.template, name="template"),
     path("<slug:edition_slug>/<region:region_code>/tinjau/", views.review, name="review"),
+    path("<slug:edition_slug>/<region:region_code>/buka-kembali/", views.reopen, name="reopen"),
 ]

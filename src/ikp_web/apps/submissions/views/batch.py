@@ -15,7 +15,7 @@ from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.core.services import audit
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.regions.models import Region
-from ikp_web.apps.submissions import jobs, queries, spreadsheets
+from ikp_web.apps.submissions import jobs, queries, spreadsheets, uploads
 from ikp_web.apps.submissions.forms import UploadForm
 from ikp_web.apps.submissions.models import Submission, UploadFile
 from ikp_web.apps.submissions.views.common import data_view, get_edition, get_province
@@ -48,8 +48,7 @@ def _page(
         "counts": queries.status_counts(rows),
         "can_edit": scope.can_edit_region(request.user, province),
         "upload_form": form or UploadForm(),
-        "upload": upload,
-        "upload_groups": queries.issue_groups(upload.report) if upload is not None else [],
+        **uploads.upload_context(upload, request.user),
         "recent_uploads": list(
             UploadFile.objects.filter(edition=edition, region=province).select_related(
                 "uploaded_by"

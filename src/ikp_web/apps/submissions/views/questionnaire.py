@@ -19,7 +19,7 @@ from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.core.services import audit
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.regions.models import Region
-from ikp_web.apps.submissions import annotate, jobs, queries, services, spreadsheets
+from ikp_web.apps.submissions import annotate, jobs, queries, services, spreadsheets, uploads
 from ikp_web.apps.submissions.forms import QuestionnaireForm, ReviewForm, UploadForm
 from ikp_web.apps.submissions.models import Submission, UploadFile
 from ikp_web.apps.submissions.views.common import conflict, data_view, submission_of, viewable
@@ -41,6 +41,7 @@ def permissions(user: Any, region: Region, submission: Submission | None) -> dic
         "can_submit": may_edit and status in services.SUBMITTABLE,
         "may_review": may_review,
         "can_review": may_review and status == S.SUBMITTED,
+        "can_reopen": may_review and status == S.VERIFIED,
     }
 
 
@@ -92,8 +93,7 @@ def render_questionnaire(
         "errors": queries.error_summary(form, sections) if form.is_bound else [],
         "upload_form": upload_form or UploadForm(),
         "review_form": review_form or ReviewForm(auto_id="%s"),
-        "upload": upload,
-        "upload_groups": queries.issue_groups(upload.report) if upload is not None else [],
+        **uploads.upload_context(upload, request.user),
         "recent_uploads": list(recent),
         "reviews": queries.reviews(submission),
         "confirm": confirm,
@@ -109,7 +109,11 @@ def render_questionnaire(
 def _latest_return(submission: Submission | None) -> Any:
     if submission is None or submission.status != S.RETURNED:
         return None
-    return submission.reviews.filter(action="return").order_by("-created", "-pk").first()
+    return (
+        submission.reviews.filter(action__in=("return", "reopen"))
+        .order_by("-created", "-pk")
+        .first()
+    )
 
 
 @data_view
