@@ -232,7 +232,7 @@ def confirm_upload(
     :class:`StalePreview` if a stored value changed since the preview. Returns the number of
     changes saved per region code."""
     user = _actor(request, actor)
-    upload = UploadFile.objects.select_for_update().select_related("edition").get(pk=upload.pk)
+    upload = UploadFile.objects.select_for_update().get(pk=upload.pk)
     if upload.status != UploadFile.Status.PENDING:
         raise NotAllowed(f"upload {upload.pk} is {upload.status}, not pending")
     edition = upload.edition
