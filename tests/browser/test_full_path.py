@@ -2,7 +2,7 @@
 
 1. a kabupaten/kota operator (Bawaslu Kabupaten Bogor) logs in, fills the questionnaire and
    saves a draft, downloads the region's spreadsheet, uploads it with an error and sees it,
-   fixes it, uploads again and submits;
+   fixes it, uploads again, confirms the summary and submits;
 2. the province (Bawaslu Provinsi Jawa Barat) verifies the submission;
 3. Bawaslu RI computes the edition in a background job and publishes it;
 4. a public visitor opens the map, the ranking and the region profile.
@@ -137,7 +137,13 @@ def test_full_path(
     page.set_input_files("#upload-file", str(good))
     page.click("#upload")
     page.wait_for_load_state()
-    assert page.locator("#hasil-unggahan").get_attribute("data-upload-status") == "accepted"
+    # checked, not yet saved: the summary of what would change, then the confirmation
+    assert page.locator("#hasil-unggahan").get_attribute("data-upload-status") == "pending"
+    assert page.locator("#ringkasan-unggahan").is_visible()
+    shots(page, "bogor-upload-preview")
+    page.click("#confirm-upload")
+    page.wait_for_load_state()
+    assert page.locator("#hasil-unggahan").get_attribute("data-upload-status") == "confirmed"
     shots(page, "bogor-upload-accepted")
     page.goto(form_url)
     assert page.locator("#I04_L1").input_value() == "2"

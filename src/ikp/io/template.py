@@ -43,6 +43,8 @@ __all__ = ["TemplateColumn", "template_columns", "write_template"]
 
 DATA_SHEET = "data"
 HELP_SHEET = "petunjuk"
+#: added to every cell-validation message (the marker is text in a number column)
+CLEAR_HINT = f"Untuk menghapus nilai yang tersimpan di platform, tulis {CLEAR_MARKER}."
 INDICATOR_SHEET = "indikator"
 
 TYPE_NAMES: dict[str, tuple[str, str]] = {
@@ -412,8 +414,10 @@ def _write_xlsx(
             formula2=f2,
             allow_blank=True,
             showErrorMessage=True,
+            # a warning, not a stop: the clear marker (text) must be enterable in a number cell
+            errorStyle="warning",
             errorTitle="Nilai tidak valid",
-            error=message,
+            error=f"{message} {CLEAR_HINT}",
             showInputMessage=False,
         )
         for rng in ranges:

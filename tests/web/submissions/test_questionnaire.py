@@ -170,3 +170,22 @@ def test_a_framework_without_levels_of_incidence(
         )
     )
     assert values == {"T01": 40.0, "T02": 12.5}
+
+
+def test_emptying_an_input_clears_the_value_and_says_so(
+    personas: Personas, kab_edition: Edition
+) -> None:
+    """On the form, emptying a stored value is an explicit act: the save's message counts the
+    cleared values and the history shows them as cleared."""
+    client = personas["bogor"].client
+    page = url("questionnaire", kab_edition.slug, "32.01")
+    client.post(page, {"action": "save_draft", "I01_L1": "2", "I02_L1": "4"})
+    response = client.post(page, {"action": "save_draft", "I02_L1": "4"}, follow=True)
+    html = response.content.decode()
+    assert "1 nilai tersimpan dikosongkan" in html
+    assert 'id="clear-help"' in html
+    assert 'data-cleared="1"' in html
+    obs = Observation.objects.get(indicator_code="I01", incidence_level="L1")
+    assert obs.value is None
+    change = ObservationChange.objects.filter(observation=obs).order_by("-pk").first()
+    assert change is not None and (change.old, change.new, change.via) == ("2", "", "form")

@@ -188,6 +188,21 @@ def wanted_values(
     return wanted
 
 
+def count_clears(
+    submission: Submission, framework: Framework, values: Mapping[ValueKey, float | None]
+) -> int:
+    """How many stored values saving ``values`` would clear (read only: the save's message says
+    so, since emptying an input is how the form clears a value)."""
+    stored = {
+        (code, level)
+        for code, level in Observation.objects.filter(
+            submission=submission, value__isnull=False
+        ).values_list("indicator_code", "incidence_level")
+    }
+    wanted = wanted_values(framework, values)
+    return sum(1 for key, new in wanted.items() if new is None and key in stored)
+
+
 def _clean(value: float | None) -> float | None:
     if value is None:
         return None

@@ -147,6 +147,7 @@ def questionnaire(request: HttpRequest, edition_slug: str, region_code: str) -> 
     if not form.is_valid():
         return render_questionnaire(request, edition, region, form=form, status=400)
     submission = services.get_submission(edition, region)
+    cleared = services.count_clears(submission, framework, form.values())
     n = services.save_draft(
         submission, framework, form.values(), form.notes(), form.sources(), request=request
     )
@@ -155,7 +156,14 @@ def questionnaire(request: HttpRequest, edition_slug: str, region_code: str) -> 
         if submission.status not in services.SUBMITTABLE:
             return conflict(request, _("Data ini tidak dapat dikirim pada status saat ini."), back)
         return redirect(f"{back}?konfirmasi=1#konfirmasi")
-    messages.success(request, _("Draf disimpan (%(n)d perubahan).") % {"n": n})
+    if cleared:
+        messages.success(
+            request,
+            _("Draf disimpan (%(n)d perubahan; %(c)d nilai tersimpan dikosongkan).")
+            % {"n": n, "c": cleared},
+        )
+    else:
+        messages.success(request, _("Draf disimpan (%(n)d perubahan).") % {"n": n})
     return redirect(back)
 
 
