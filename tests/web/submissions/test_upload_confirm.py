@@ -225,3 +225,31 @@ def test_weighted_value_replacing_counts_shows_the_implied_clears(
     implied = [(c["indicator"], c["level"], c["kind"]) for c in region["cells"] if c["implied"]]
     assert implied == [("I01", "L1", "cleared")]
     assert region["counts"] == {"changed": 0, "cleared": 1, "unchanged": 0, "new": 1}
+
+
+def test_batch_confirm_touches_only_the_regions_that_change(
+    personas: Personas, kab_edition: Edition
+) -> None:
+    """A province's sheet with values in three rows: the preview covers every row, the
+    confirmation starts no submission for the rows that change nothing."""
+    from ikp_web.apps.submissions.models import Submission
+
+    jabar = personas["jabar"].client
+    data = jabar.get(url("batch_template", kab_edition.slug, "32")).content
+
+    def fill(ws: Any) -> None:
+        cols = header_index(ws)
+        for r in (2, 3, 4):
+            ws.cell(r, cols["I02_L1"]).value = r
+
+    page = url("batch", kab_edition.slug, "32")
+    jabar.post(page, {"file": upload_file("jabar.xlsx", edit_workbook(data, fill))})
+    upload = UploadFile.objects.get()
+    assert upload.status == "pending" and len(upload.preview["regions"]) == 27
+    assert upload.preview["totals"] == {"changed": 0, "cleared": 0, "unchanged": 0, "new": 3}
+    assert not Submission.objects.filter(edition=kab_edition).exists()
+    jabar.post(url("decide", upload.pk), {"action": "confirm"})
+    upload.refresh_from_db()
+    assert upload.status == "confirmed" and len(upload.report["saved"]) == 3
+    assert Submission.objects.filter(edition=kab_edition, status="draft").count() == 3
+    assert Submission.objects.filter(edition=kab_edition).count() == 3

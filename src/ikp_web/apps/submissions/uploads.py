@@ -229,7 +229,8 @@ def confirm_upload(
 ) -> dict[str, int]:
     """Save a pending upload's values exactly as previewed, all or nothing. Raises
     :class:`NotAllowed` if it is not pending or a region's data can no longer be changed, and
-    :class:`StalePreview` if a stored value changed since the preview. Returns the number of
+    :class:`StalePreview` if a stored value changed since the preview. Regions whose preview
+    changes nothing are left alone (no submission is started for them). Returns the number of
     changes saved per region code."""
     user = _actor(request, actor)
     upload = UploadFile.objects.select_for_update().get(pk=upload.pk)
@@ -245,12 +246,18 @@ def confirm_upload(
     }
     subs: dict[str, Submission] = {}
     for code in sorted(previews):
-        sub = services.get_submission(edition, regions[code], lock=True)
-        if not services.is_editable(sub):
-            raise NotAllowed(f"the data of {code} were submitted or verified after the preview")
+        sub = (
+            Submission.objects.select_for_update()
+            .filter(edition=edition, region=regions[code])
+            .first()
+        )
         if fingerprint(sub) != previews[code]["fingerprint"]:
             raise StalePreview(f"the stored values of {code} changed after the preview")
-        subs[code] = sub
+        if not previews[code]["cells"]:
+            continue  # nothing to change there: the region is left as it is
+        if sub is not None and not services.is_editable(sub):
+            raise NotAllowed(f"the data of {code} were submitted or verified after the preview")
+        subs[code] = sub or services.get_submission(edition, regions[code], lock=True)
     saved: dict[str, int] = {}
     for code, sub in subs.items():
         values: dict[ValueKey, float | None] = {
