@@ -89,6 +89,8 @@ class UploadFileAdmin(ReadOnlyAdmin):
         "status",
         "uploaded_by",
         "created",
+        "decided_by",
+        "decided_at",
     )
     list_filter = ("status", "scope", "edition")
     search_fields = ("original_name", "region__code")
