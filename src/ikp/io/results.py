@@ -126,10 +126,10 @@ def write_results(
     written: list[Path] = []
     if "csv" in formats:
         p = out / f"{base}-results.csv"
-        full.to_csv(p, index=False)
+        full.to_csv(p, index=False, encoding="utf-8-sig")  # the BOM tells Excel it is UTF-8
         written.append(p)
         p = out / f"{base}-index.csv"
-        index.to_csv(p, index=False)
+        index.to_csv(p, index=False, encoding="utf-8-sig")
         written.append(p)
     if "xlsx" in formats:
         p = out / f"{base}-results.xlsx"
