@@ -279,9 +279,11 @@ def _print_report(
             columns = list(dict.fromkeys(i.location.column for i in group if i.location.column))
             regions = list(
                 dict.fromkeys(
-                    i.location.region_code or i.location.node_code
+                    code
                     for i in group
-                    if i.location.region_code or i.location.node_code
+                    for code in [i.location.region_code or i.location.node_code]
+                    + list(i.params.get("regions") or [])
+                    if code
                 )
             )
             first = group[0].messages()

@@ -115,7 +115,7 @@ class Issue:
         the code's message template (:mod:`ikp.messages`) and the issue's params."""
         from ikp.messages import render
 
-        return render(str(self.code), self.params, asdict(self.location))
+        return render(str(self.code), self.params, asdict(self.location), self.message)
 
     def to_dict(self) -> dict[str, Any]:
         """``message`` is the validator's detailed (English) sentence, as before; ``message_key``,

@@ -4,13 +4,14 @@ Every :class:`~ikp.issues.IssueCode` has a message key (``issue.<CODE>``), a sho
 both languages and, where the validators pass the needed ``params``, a sentence template in both
 languages filled from the issue's params and location (``{value}``, ``{min}``, ``{max}``,
 ``{indicator}``, ``{n_missing}``, ``{n_rows}``, ``{column}``, ``{region_code}`` …). An issue
-whose params do not fill its template gets the title. The validators' own ``message`` (English,
+whose params do not fill its template (or whose code has none) gets the title followed by the
+validator's own English message, so no detail is lost. The validators' own ``message`` (English,
 with every detail such as the list of regions) is kept as it was; ``ikp validate`` shows the
 sentence in the chosen language and ``--format json`` carries both (``message_id``,
 ``message_en``) next to ``message_key`` and ``params``.
 
 The web platform translates the same titles through gettext
-(``ikp_web.apps.submissions.queries.ISSUE_TITLES``); keep the two in step.
+(``ikp_web.apps.submissions.queries.ISSUE_TITLES``); a web test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -203,12 +204,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def render(code: str, params: Mapping[str, Any], location: Mapping[str, Any]) -> dict[str, str]:
+def render(
+    code: str, params: Mapping[str, Any], location: Mapping[str, Any], message: str = ""
+) -> dict[str, str]:
     """The issue's sentence in each language (``{"id": …, "en": …}``): the code's template filled
-    from params and location, or the code's title when the template needs a missing field."""
+    from params and location. Where the code has no template, or its template needs a field the
+    issue lacks, the title followed by the validator's own (English) ``message``, so that no
+    detail (a file name, a reason) is lost."""
     text = TEXTS.get(code)
     if text is None:
-        return {"id": code, "en": code}
+        return {"id": message or code, "en": message or code}
     ctx: dict[str, Any] = {k: v for k, v in location.items() if v is not None}
     ctx.update({k: _plain(v) for k, v in params.items() if v is not None})
     rows = params.get("rows")
@@ -223,9 +228,11 @@ def render(code: str, params: Mapping[str, Any], location: Mapping[str, Any]) ->
         ("en", text.title_en, text.detail_en),
     ):
         try:
-            out[lang] = title if detail is None else detail.format_map(ctx)
+            if detail is None:
+                raise KeyError(code)
+            out[lang] = detail.format_map(ctx)
         except (KeyError, IndexError, ValueError):
-            out[lang] = title
+            out[lang] = f"{title}: {message}" if message else title
     return out
 
 

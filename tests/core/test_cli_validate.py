@@ -130,3 +130,12 @@ def test_every_issue_code_has_both_languages() -> None:
         text = TEXTS[str(code)]
         assert text.title_id and text.title_en
         assert (text.detail_id is None) == (text.detail_en is None)
+
+
+def test_an_issue_without_a_template_keeps_its_detail(tmp_path: Path) -> None:
+    code, out = validate(tmp_path / "nope.csv", "--format", "json")
+    assert code == 1
+    (issue,) = json.loads(out)["issues"]
+    assert issue["code"] == "FILE_UNREADABLE"
+    assert issue["message_id"].startswith("File tidak dapat dibaca: ")
+    assert "nope.csv" in issue["message_id"] and "nope.csv" in issue["message_en"]
