@@ -190,32 +190,48 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _print_report(report: ValidationReport, fmt: OutputFormat, *, title: str) -> None:
+def _issue_rows(issue: Any) -> list[int]:
+    """The file rows an issue concerns: its ``rows`` param (issues gathered over many rows) or
+    its location's row."""
+    rows = issue.params.get("rows")
+    if isinstance(rows, list) and rows:
+        return [int(r) for r in rows if r is not None]
+    return [] if issue.location.row is None else [int(issue.location.row)]
+
+
+def _listing(items: list[Any], shown: int = 3) -> str:
+    return ", ".join(str(v) for v in items[:shown]) + (" …" if len(items) > shown else "")
+
+
+def _print_report(
+    report: ValidationReport,
+    fmt: OutputFormat,
+    *,
+    title: str,
+    errors_only: bool = False,
+    every_warning: bool = False,
+    lang: str = "id",
+) -> None:
+    """The issues, errors first. The table lists every error and one line per warning code
+    (count, first rows; ``every_warning`` lists them one by one) in ``lang``; csv and json carry
+    the code, params and the sentence in both languages. ``errors_only`` leaves warnings out
+    of every format (the counts still say how many there were)."""
+    issues = report.errors if errors_only else report.errors + report.warnings
     if fmt is OutputFormat.json:
-        console.print_json(report.to_json())
+        data = report.to_dict()
+        data["issues"] = [i.to_dict() for i in issues]
+        data["errors_only"] = errors_only
+        console.print_json(json.dumps(data, ensure_ascii=False, default=str))
         return
     if fmt is OutputFormat.csv:
-        rows = [
-            {
-                "severity": str(i.severity),
-                "code": str(i.code),
-                "file": i.location.file,
-                "sheet": i.location.sheet,
-                "row": i.location.row,
-                "column": i.location.column,
-                "region_code": i.location.region_code,
-                "node_code": i.location.node_code,
-                "message": i.message,
-                "hint": i.hint,
-            }
-            for i in report
-        ]
-        import pandas as pd
-
-        sys.stdout.write(pd.DataFrame(rows).to_csv(index=False))
+        _write_issues_csv(issues)
         return
-    if not len(report):
-        console.print(f"[green]✓ {_esc(title)}: tidak ada masalah / no issues[/]")
+    counts = f"{len(report.errors)} galat / errors, {len(report.warnings)} peringatan / warnings"
+    if not issues:
+        if len(report):  # only warnings, hidden by --errors-only
+            console.print(f"[green]✓ {_esc(title)}: tidak ada galat / no errors[/] ({counts})")
+        else:
+            console.print(f"[green]✓ {_esc(title)}: tidak ada masalah / no issues[/]")
         return
     table = Table(title=_esc(title), show_lines=False)
     for col in (
@@ -228,21 +244,107 @@ def _print_report(report: ValidationReport, fmt: OutputFormat, *, title: str) ->
         "saran / hint",
     ):
         table.add_column(col, overflow="fold")
-    for i in report:
-        mark = "[red]✗[/]" if str(i.severity) == "error" else "[yellow]![/]"
+
+    def message(issue: Any) -> str:
+        return str(issue.message) if lang == "en" else issue.messages()["id"]
+
+    for i in report.errors:
         table.add_row(
-            mark,
+            "[red]✗[/]",
             str(i.code),
-            "" if i.location.row is None else str(i.location.row),
+            _esc(_listing(_issue_rows(i))),
             _esc(i.location.column or ""),
             _esc(i.location.region_code or i.location.node_code or ""),
-            _esc(i.message),
+            _esc(message(i)),
             _esc(i.hint or ""),
         )
+    if not errors_only:
+        groups: dict[str, list[Any]] = {}
+        for i in report.warnings:
+            groups.setdefault(str(i.code), []).append(i)
+        for code, group in groups.items():
+            if every_warning or len(group) == 1:
+                for i in group:
+                    table.add_row(
+                        "[yellow]![/]",
+                        code,
+                        _esc(_listing(_issue_rows(i))),
+                        _esc(i.location.column or ""),
+                        _esc(i.location.region_code or i.location.node_code or ""),
+                        _esc(message(i)),
+                        _esc(i.hint or ""),
+                    )
+                continue
+            rows = sorted({r for i in group for r in _issue_rows(i)})
+            columns = list(dict.fromkeys(i.location.column for i in group if i.location.column))
+            regions = list(
+                dict.fromkeys(
+                    code
+                    for i in group
+                    for code in [i.location.region_code or i.location.node_code]
+                    + list(i.params.get("regions") or [])
+                    if code
+                )
+            )
+            first = group[0].messages()
+            table.add_row(
+                "[yellow]![/]",
+                f"{code} ×{len(group)}",
+                _esc(("baris pertama / first rows: " + _listing(rows)) if rows else ""),
+                _esc(_listing(columns)),
+                _esc(_listing(regions)),
+                _esc(f"{first['id' if lang == 'id' else 'en']} …"),
+                _esc(group[0].hint or ""),
+            )
     console.print(table)
-    console.print(
-        f"{len(report.errors)} galat / errors, {len(report.warnings)} peringatan / warnings"
-    )
+    console.print(counts)
+    if report.warnings and not every_warning and not errors_only:
+        console.print(
+            "[dim]peringatan dikelompokkan per kode; --all menampilkan semuanya / warnings "
+            "grouped by code; --all lists each one[/]"
+        )
+
+
+def _write_issues_csv(issues: list[Any]) -> None:
+    """One line per issue; ``row`` a whole number or empty (never ``3.0``)."""
+    import csv
+
+    fields = [
+        "severity",
+        "code",
+        "file",
+        "sheet",
+        "row",
+        "column",
+        "region_code",
+        "node_code",
+        "message",
+        "hint",
+        "message_key",
+        "message_id",
+        "message_en",
+    ]
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(fields)
+    for i in issues:
+        loc, texts = i.location, i.messages()
+        writer.writerow(
+            [
+                str(i.severity),
+                str(i.code),
+                loc.file or "",
+                loc.sheet or "",
+                "" if loc.row is None else int(loc.row),
+                loc.column or "",
+                loc.region_code or "",
+                loc.node_code or "",
+                i.message,
+                i.hint or "",
+                i.message_key,
+                texts["id"],
+                texts["en"],
+            ]
+        )
 
 
 def _print_frame(
@@ -544,9 +646,17 @@ def compute(
         ),
     ] = None,
     fmt: FormatOpt = OutputFormat.table,
-    limit: Annotated[
-        int, typer.Option("--limit", help="Baris ditampilkan. / Rows shown in table.")
-    ] = 20,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            "--limit",
+            min=1,
+            help="Tampilkan N wilayah peringkat teratas (bawaan: 20 di tabel, semua di csv/json; "
+            "berkas --out selalu lengkap). / Show the N highest-ranked regions (default: 20 in "
+            "the table, all in csv/json; --out files are always complete).",
+        ),
+    ] = None,
     weights: WeightsOpt = None,
     normalize: NormalizeOpt = None,
     aggregate: AggregateOpt = None,
@@ -554,7 +664,13 @@ def compute(
     classes: ClassesOpt = None,
 ) -> None:
     """Hitung indeks dari berkas data (atau dari resep). / Compute the index from a data file
-    (or regenerate a run from its recipe)."""
+    (or regenerate a run from its recipe).
+
+    Tabel terminal: peringkat bilangan bulat, skor 2 desimal, kolom provinsi untuk kab/kota;
+    berkas --out menyimpan presisi penuh (CSV dengan BOM UTF-8 agar Excel membacanya benar;
+    --format csv ke stdout tanpa BOM). / Terminal table: whole ranks, scores to 2 decimals, a
+    province column for kab/kota; --out files keep full precision (CSV with a UTF-8 BOM so Excel
+    reads it right; --format csv on stdout has no BOM)."""
     from ikp import recipes
     from ikp.coverage import load_reference
     from ikp.io.results import index_table, write_results
@@ -626,12 +742,15 @@ def compute(
         )
         err_console.print(f"{len(files)} berkas ditulis / files written to {_esc(out)}")
     table = index_table(run, unc)
+    if lvl == RegionLevel.regency.value:
+        table.insert(3, "province", _province_names(table["region_code"]))
     cols = [
         c
         for c in (
             "rank",
             "region_code",
             "region_name",
+            "province",
             "score",
             "class",
             "rank_p05",
@@ -640,8 +759,33 @@ def compute(
         )
         if c in table.columns and table[c].notna().any()  # no class column without classes
     ]
-    _print_frame(table[cols], fmt, title=f"{fw.name_id} — {lvl} ({elapsed:.1f} ms)", limit=limit)
+    shown = table[cols] if top is None or fmt is OutputFormat.table else table[cols].head(top)
+    if fmt is OutputFormat.table:
+        shown = _whole_ranks(shown)
+    title = f"{fw.name_id} — {lvl} ({elapsed:.1f} ms)"
+    _print_frame(shown, fmt, title=title, limit=20 if top is None else top)
     _banners(meta)
+
+
+def _province_names(codes: pd.Series) -> list[str]:
+    """The name of each kab/kota code's province ('' for a code outside the region list)."""
+    from ikp.io.readers import default_registry
+
+    registry = default_registry()
+    names: dict[str, str] = {}
+    for code in set(codes):
+        province = registry.find(str(code).split(".")[0])
+        names[code] = province.name if province is not None else ""
+    return [names[c] for c in codes]
+
+
+def _whole_ranks(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rank columns as whole numbers for the terminal (interval ends rounded; blank if none)."""
+    frame = frame.copy()
+    for col in ("rank", "rank_p05", "rank_p95"):
+        if col in frame.columns:
+            frame[col] = [int(round(v)) if v == v else None for v in frame[col]]
+    return frame
 
 
 @app.command()
@@ -656,11 +800,40 @@ def validate(
     regions: RegionsOpt = Regions.kemendagri,
     group: GroupOpt = None,
     fmt: FormatOpt = OutputFormat.table,
+    errors_only: Annotated[
+        bool,
+        typer.Option(
+            "--errors-only",
+            help="Hanya galat, tanpa peringatan (semua format). / Errors only, no warnings "
+            "(every format).",
+        ),
+    ] = False,
+    every_warning: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Tabel: setiap peringatan satu baris (bawaan: dikelompokkan per kode). / "
+            "Table: every warning on its own line (default: grouped by code).",
+        ),
+    ] = False,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            envvar="IKP_LANG",
+            help="Bahasa pesan tabel: id (bawaan) atau en; juga dari variabel IKP_LANG. CSV dan "
+            "JSON memuat keduanya (message_id, message_en). / Language of the table's messages: "
+            "id (default) or en, or from IKP_LANG; csv and json carry both.",
+        ),
+    ] = "id",
 ) -> None:
-    """Periksa berkas data dan laporkan SEMUA masalah sekaligus. / Check a data file and report
-    every issue at once (exit status 1 on errors)."""
+    """Periksa berkas data dan laporkan SEMUA masalah sekaligus: galat dulu, lalu peringatan.
+    / Check a data file and report every issue at once, errors first (exit status 1 on
+    errors)."""
     from ikp.io.readers import validate_data
+    from ikp.messages import choose_lang
 
+    chosen = choose_lang(lang)
     fw = _framework(framework)
     report = validate_data(
         data,
@@ -672,7 +845,14 @@ def validate(
         regions=regions.value,
         group=group,
     )
-    _print_report(report, fmt, title=f"{data.name}")
+    _print_report(
+        report,
+        fmt,
+        title=f"{data.name}",
+        errors_only=errors_only,
+        every_warning=every_warning,
+        lang=chosen,
+    )
     if not report.ok:
         raise typer.Exit(1)
 

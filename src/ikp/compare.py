@@ -19,7 +19,7 @@ def read_results(path: str | Path) -> pd.DataFrame:
     elif suffix == ".json":
         frame = pd.DataFrame(json.loads(p.read_text("utf-8"))["results"])
     elif suffix == ".csv":
-        frame = pd.read_csv(p, dtype={"region_code": str, "node_code": str})
+        frame = pd.read_csv(p, dtype={"region_code": str, "node_code": str}, encoding="utf-8-sig")
     else:
         raise ValueError(
             f"cannot read results from {p.name!r}: use a -results.csv/.parquet/.json file"

@@ -104,10 +104,29 @@ class Issue:
     hint: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def message_key(self) -> str:
+        from ikp.messages import message_key
+
+        return message_key(str(self.code))
+
+    def messages(self) -> dict[str, str]:
+        """The issue's sentence in Bahasa Indonesia and English (``{"id": …, "en": …}``), from
+        the code's message template (:mod:`ikp.messages`) and the issue's params."""
+        from ikp.messages import render
+
+        return render(str(self.code), self.params, asdict(self.location), self.message)
+
     def to_dict(self) -> dict[str, Any]:
+        """``message`` is the validator's detailed (English) sentence, as before; ``message_key``,
+        ``message_id`` and ``message_en`` are the templated sentences in both languages."""
         data = asdict(self)
         data["code"] = str(self.code)
         data["severity"] = str(self.severity)
+        texts = self.messages()
+        data["message_key"] = self.message_key
+        data["message_id"] = texts["id"]
+        data["message_en"] = texts["en"]
         return data
 
     def __str__(self) -> str:

@@ -53,16 +53,22 @@ def to_dict(run: IndexRun) -> dict[str, Any]:
     }
 
 
+# libyaml's safe dumper and loader when PyYAML was built with it (the same text, 3–5× faster)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def save(run: IndexRun, path: str | Path) -> Path:
     out = Path(path)
     out.write_text(
-        yaml.safe_dump(to_dict(run), allow_unicode=True, sort_keys=False, width=100), "utf-8"
+        yaml.dump(to_dict(run), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100),
+        "utf-8",
     )
     return out
 
 
 def load(path: str | Path) -> dict[str, Any]:
-    data = yaml.safe_load(Path(path).read_text("utf-8"))
+    data = yaml.load(Path(path).read_text("utf-8"), Loader=_LOADER)
     report = check(data, file=str(path))
     if not report.ok:
         raise ValidationFailed(report, what=f"recipe {path}")

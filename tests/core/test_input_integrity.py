@@ -270,7 +270,7 @@ def test_markup_in_cells_is_printed_as_it_is(
     )
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert result.exit_code == 1
-    assert "'[/]' is not a number" in result.output.replace("\n", "")
+    assert "'[/]' bukan angka" in result.output.replace("\n", "")  # Indonesian by default
     assert "[bold]x[/bold]" in result.output
 
 

@@ -56,7 +56,7 @@ def sheet_xml(path: Path) -> dict[str, str]:
 
 def test_xlsx_is_streamed_in_write_only_mode(written: tuple[IndexRun, Path]) -> None:
     # a workbook kept in memory (pandas.ExcelWriter, openpyxl's normal mode) writes each
-    # sheet's <dimension> before its rows; openpyxl's write-only mode streams rows and cannot
+    # sheet's <dimension> before its rows; ikp.io.xlsx streams rows and does not
     sheets = sheet_xml(written[1] / "t-results.xlsx")
     assert len(sheets) == 6
     for xml in sheets.values():
@@ -130,3 +130,29 @@ def test_records_are_plain_values_like_cell_by_cell_conversion() -> None:
     assert got == expected
     assert [type(v) for v in got[0].values()] == [float, int, bool, str, float, str, int]
     assert records(pd.DataFrame(index=range(2))) == [{}, {}]
+
+
+def test_xlsx_values_read_back_exactly(written: tuple[IndexRun, Path]) -> None:
+    """The fast writer's numbers, text, booleans and blanks read back as the CSV has them."""
+    out = written[1]
+    sheet = pd.read_excel(out / "t-results.xlsx", sheet_name="indeks", dtype={"region_code": str})
+    table = pd.read_csv(out / "t-index.csv", dtype={"region_code": str})
+    assert list(sheet.columns) == list(table.columns)
+    pd.testing.assert_frame_equal(sheet, table, check_dtype=False)
+
+
+def test_xlsx_writer_drops_characters_xml_forbids(tmp_path: Path) -> None:
+    from ikp.io.xlsx import column_letter, write_xlsx
+
+    assert [column_letter(j) for j in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    path = write_xlsx(
+        tmp_path / "x.xlsx",
+        {"a&b": [("t", "n", "b"), (" a\x01<b> ", 1.5, True), (None, float("nan"), False)]},
+    )
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["a&b"]
+    assert list(wb["a&b"].iter_rows(values_only=True)) == [
+        ("t", "n", "b"),
+        (" a<b> ", 1.5, True),
+        (None, None, False),
+    ]

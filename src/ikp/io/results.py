@@ -18,7 +18,7 @@ import ikp
 from ikp import SYNTHETIC_LABEL, SYNTHETIC_LABEL_EN
 from ikp import recipes as recipes_mod
 from ikp.coverage import bounds_of
-from ikp.io.cells import safe_text
+from ikp.io.xlsx import write_xlsx
 from ikp.jsonsafe import column_values
 from ikp.jsonsafe import plain as _plain
 from ikp.jsonsafe import records as _records
@@ -126,10 +126,10 @@ def write_results(
     written: list[Path] = []
     if "csv" in formats:
         p = out / f"{base}-results.csv"
-        full.to_csv(p, index=False)
+        full.to_csv(p, index=False, encoding="utf-8-sig")  # the BOM tells Excel it is UTF-8
         written.append(p)
         p = out / f"{base}-index.csv"
-        index.to_csv(p, index=False)
+        index.to_csv(p, index=False, encoding="utf-8-sig")
         written.append(p)
     if "xlsx" in formats:
         p = out / f"{base}-results.xlsx"
@@ -168,11 +168,8 @@ def write_results(
 def _write_xlsx(
     run: IndexRun, path: Path, full: pd.DataFrame, index: pd.DataFrame, meta: dict[str, Any]
 ) -> None:
-    """The workbook in openpyxl's write-only mode: rows are appended and streamed to the file
-    (no cell objects kept), text that looks like a formula is written as text (see
-    :func:`ikp.io.cells.safe_text`) and missing values are empty cells."""
-    from openpyxl import Workbook
-
+    """The workbook through :func:`ikp.io.xlsx.write_xlsx` (row text joined and zipped; text
+    is always written as text, never as a formula) with missing values as empty cells."""
     cover_rows: list[tuple[str, str]] = []
     if meta["synthetic"]:
         cover_rows.append(("PERINGATAN / WARNING", f"{SYNTHETIC_LABEL} / {SYNTHETIC_LABEL_EN}"))
@@ -207,22 +204,11 @@ def _write_xlsx(
         table.index.name = "region_code"
         sheets[name] = table.reset_index()
     sheets["reliabilitas"] = run.reliability()
-    workbook = Workbook(write_only=True)
-    for name, frame in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for row in _sheet_rows(frame):
-            sheet.append(row)
-    workbook.save(path)
+    write_xlsx(path, {name: _sheet_rows(frame) for name, frame in sheets.items()})
 
 
-def _sheet_rows(frame: pd.DataFrame) -> Iterator[list[Any]]:
+def _sheet_rows(frame: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
     """The header, then every row, as plain values converted a column at a time."""
-    yield [safe_text(str(c)) for c in frame.columns]
-    columns: list[list[Any]] = []
-    for j in range(frame.shape[1]):
-        values = column_values(frame.iloc[:, j])
-        if frame.dtypes.iloc[j].kind not in "biuf":
-            values = [safe_text(v) for v in values]
-        columns.append(values)
-    for row in zip(*columns, strict=True):
-        yield list(row)
+    yield tuple(str(c) for c in frame.columns)
+    columns = [column_values(frame.iloc[:, j]) for j in range(frame.shape[1])]
+    yield from zip(*columns, strict=True)

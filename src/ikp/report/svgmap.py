@@ -12,6 +12,9 @@ Drawing
     Rings smaller than the drawing resolution are dropped, except that a region whose every ring
     is that small keeps its largest ring (or a small square), so every region stays clickable.
 
+The national maps are also kept between runs in the user's cache folder (:func:`cache_dir`),
+keyed by a hash of this module and the shipped data, so ``ikp demo`` does not redraw them.
+
 Regional maps (a province's kabupaten/kota, a kabupaten/kota's kecamatan) use a projection
 fitted to the features drawn (:func:`local_shapes`).
 
@@ -20,17 +23,23 @@ Everything written into the SVG is escaped; nothing here fetches anything.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
 import html
 import itertools
+import json
 import math
+import os
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ikp.regions import load_boundaries
+from ikp.regions import _data_file, load_boundaries
 
 MAP_WIDTH = 1600.0
 MAP_TOLERANCE = 0.5
@@ -111,10 +120,9 @@ def fit_projection(
     return Projection(lon_min, lat_max, k, width, math.ceil((lat_max - lat_min) * k))
 
 
-@functools.lru_cache(maxsize=2)
 def national_projection(edition: str = "current") -> Projection:
     """The projection of the national maps: Indonesia's provinces on a 1600-unit-wide box."""
-    return fit_projection(load_boundaries("province", edition=edition)["features"], MAP_WIDTH)
+    return _national("province", edition)[0]
 
 
 # --------------------------------------------------------------------------- shapes
@@ -132,15 +140,72 @@ def feature_shapes(
     )
 
 
-@functools.lru_cache(maxsize=8)
 def shapes(level: str, edition: str = "current") -> tuple[Shape, ...]:
     """Every province (``level="province"``) or kabupaten/kota (``"regency"``) of ``edition``
     on the national projection. Cached: the geometry is static."""
     if level not in ("province", "regency"):
         raise ValueError(f"level must be 'province' or 'regency'; got {level!r}.")
-    proj = national_projection(edition)
+    return _national(level, edition)[1]
+
+
+# --------------------------------------------------------------------------- national cache
+
+
+def cache_dir() -> Path | None:
+    """Where the drawn national maps are kept between runs: ``IKP_CACHE_DIR`` (``off`` turns the
+    cache off), else ``$XDG_CACHE_HOME/ikp``, else ``~/.cache/ikp``."""
+    chosen = os.environ.get("IKP_CACHE_DIR")
+    if chosen is not None:
+        return None if chosen.strip().lower() in ("", "0", "off", "none") else Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ikp"
+
+
+def _cache_file(level: str, edition: str) -> Path | None:
+    """The cache file of a national map, named by a hash of everything that draws it: this
+    module's code, the region code list, the boundaries, the edition, width and tolerance."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(f"{level}|{edition}|{MAP_WIDTH}|{MAP_TOLERANCE}".encode())
+    digest.update(Path(__file__).read_bytes())
+    for parts in (("regions", "wilayah.csv.gz"), ("geo", "provinces.geojson.gz")):
+        digest.update(_data_file(*parts))
+    if level == "regency":
+        digest.update(_data_file("geo", "kabkota.geojson.gz"))
+    return folder / f"svgmap-{level}-{digest.hexdigest()[:20]}.json"
+
+
+@functools.lru_cache(maxsize=8)
+def _national(level: str, edition: str) -> tuple[Projection, tuple[Shape, ...]]:
+    """The national projection and the ``level`` shapes: drawn once (projecting and simplifying
+    the 36,000 rings of the kab/kota takes about a second) and kept in the user's cache folder,
+    so that later runs read them in milliseconds. An unwritable or damaged cache is ignored."""
+    path = _cache_file(level, edition)
+    if path is not None and path.is_file():
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            proj = Projection(**data["projection"])
+            return proj, tuple(Shape(*item) for item in data["shapes"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # drawn again below, and the file rewritten
+    proj = fit_projection(load_boundaries("province", edition=edition)["features"], MAP_WIDTH)
     features = load_boundaries(level, edition=edition)["features"]
-    return feature_shapes(features, proj, MAP_TOLERANCE)
+    drawn = feature_shapes(features, proj, MAP_TOLERANCE)
+    if path is not None:
+        payload = {
+            "projection": dataclasses.asdict(proj),
+            "shapes": [[s.code, s.name, s.d] for s in drawn],
+        }
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return proj, drawn
 
 
 @functools.lru_cache(maxsize=256)

@@ -440,9 +440,11 @@ def _read_xlsx(
             )
             return None
         ws = wb[chosen]
-        records = [list(r) for r in ws.iter_rows(values_only=True)]
-        _mark_unsaved_formulas(data, chosen, records)
-        merged = merged_ranges(data, getattr(ws, "_worksheet_path", None))
+        scan = scan_sheet(data, getattr(ws, "_worksheet_path", None))
+        records = _sheet_records(ws, scan)
+        if scan is None or scan.formulas:
+            _mark_unsaved_formulas(data, chosen, records)
+        merged = scan.merged if scan is not None else []
     except Exception as exc:
         report.add(
             IssueCode.FILE_UNREADABLE,
@@ -454,7 +456,12 @@ def _read_xlsx(
     finally:
         wb.close()
     header_at = next(
-        (i for i, rec in enumerate(records) if any(not is_blank(c) for c in rec)), None
+        (
+            i
+            for i, rec in enumerate(records)
+            if rec is not None and any(not is_blank(c) for c in rec)
+        ),
+        None,
     )
     if header_at is None:
         report.add(
@@ -465,11 +472,14 @@ def _read_xlsx(
             hint="fill in the template (one row per region) and upload it again",
         )
         return None
-    header = [_header_text(c) for c in records[header_at]]
+    header = [_header_text(c) for c in records[header_at] or []]
     rows: list[list[Any]] = []
     numbers: list[int] = []
     for i in range(header_at + 1, len(records)):
-        rec = [c.strip() if isinstance(c, str) else c for c in records[i]]
+        record = records[i]
+        if record is None:  # a blank row, not kept (see _sheet_records)
+            continue
+        rec = [c.strip() if isinstance(c, str) else c for c in record]
         if all(is_blank(c) for c in rec):
             continue
         rec = (rec + [None] * len(header))[: max(len(header), len(rec))]
@@ -485,6 +495,89 @@ def _read_xlsx(
     return _make_raw(header, rows, numbers, name, chosen, "xlsx", digest, report, sheets=sheets)
 
 
+@dataclass(frozen=True)
+class SheetScan:
+    """What one pass over a sheet's XML finds: the last row and column holding a cell with
+    content (``0`` if none), whether any cell has a formula, and the merged ranges."""
+
+    last_row: int
+    last_column: int
+    formulas: bool
+    merged: list[tuple[int, int, int, int]]
+
+
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >]")
+_SCAN_CHUNK = 1 << 20
+
+
+def scan_sheet(data: bytes, sheet_path: str | None) -> SheetScan | None:
+    """Stream the sheet's XML from the zip, a megabyte at a time, and find where its data ends.
+
+    A workbook whose user formatted whole rows or columns claims a used range of up to
+    1,048,576 rows × 16,384 columns, written as a styled empty ``<row>`` or self-closing
+    ``<c r="A7" s="3"/>`` per row; openpyxl reads every one of them and pads each row to the
+    claimed width (gigabytes). Only cells with content (an element that is not self-closing)
+    count here, so the reader can stop at the last one. ``None`` when the sheet cannot be
+    scanned this way (no path, or a cell without an ``r`` address): read it all, as before."""
+    import zipfile
+
+    if not sheet_path:
+        return None
+    last_row = last_column = 0
+    formulas = False
+    merged: list[tuple[int, int, int, int]] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        try:
+            stream = z.open(sheet_path.lstrip("/"))
+        except KeyError:
+            return None
+        with stream:
+            rest = b""
+            while True:
+                chunk = stream.read(_SCAN_CHUNK)
+                buf = rest + chunk
+                if chunk:  # keep an unfinished tag for the next round
+                    cut = buf.rfind(b"<")
+                    if cut >= 0 and buf.find(b">", cut) < 0:
+                        buf, rest = buf[:cut], buf[cut:]
+                    else:
+                        rest = b""
+                for m in _CELL_TAG.finditer(buf):
+                    if m[2]:  # <c …/>: a styled empty cell
+                        continue
+                    ref = _CELL_REF.search(m[1])
+                    if ref is None:
+                        return None
+                    last_row = max(last_row, int(ref[2]))
+                    last_column = max(last_column, _column_number(ref[1]))
+                if not formulas and _FORMULA_TAG.search(buf):
+                    formulas = True
+                if b"mergeCell" in buf:
+                    for m in _MERGE_REF.finditer(buf):
+                        c1, r1 = _column_number(m[1]), int(m[2])
+                        c2, r2 = _column_number(m[3]), int(m[4])
+                        merged.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+                if not chunk:
+                    break
+    return SheetScan(last_row, last_column, formulas, merged)
+
+
+def _sheet_records(ws: Any, scan: SheetScan | None) -> list[list[Any] | None]:
+    """The sheet's rows down to the last one with data (``scan``), as value lists; blank rows
+    are kept as ``None`` (one list entry, no cells), so that a sheet with one far cell costs
+    a list of references, not a million padded rows. Without a scan every row is read."""
+    if scan is None:
+        return [list(r) for r in ws.iter_rows(values_only=True)]
+    if scan.last_row == 0:
+        return []
+    out: list[list[Any] | None] = []
+    for row in ws.iter_rows(max_row=scan.last_row, max_col=scan.last_column, values_only=True):
+        out.append(list(row) if any(c is not None for c in row) or scan.formulas else None)
+    return out
+
+
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
@@ -493,28 +586,6 @@ def _column_number(letters: bytes) -> int:
     for c in letters:
         number = number * 26 + (c - 64)
     return number
-
-
-def merged_ranges(data: bytes, sheet_path: str | None) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of one sheet as (first row, first column, last row, last column),
-    1-based. openpyxl's read-only sheets do not expose them, so they are read from the
-    ``<mergeCell ref="B4:C4"/>`` elements of the sheet's XML in the zip."""
-    import zipfile
-
-    if not sheet_path:
-        return []
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        try:
-            xml = z.read(sheet_path.lstrip("/"))
-        except KeyError:
-            return []
-    if b"mergeCell" not in xml:
-        return []
-    out = []
-    for m in _MERGE_REF.finditer(xml):
-        c1, r1, c2, r2 = _column_number(m[1]), int(m[2]), _column_number(m[3]), int(m[4])
-        out.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
-    return out
 
 
 def cell_address(row: int, column: int) -> str:
@@ -558,7 +629,7 @@ def _report_merged(
         )
 
 
-def _mark_unsaved_formulas(data: bytes, sheet: str, records: list[list[Any]]) -> None:
+def _mark_unsaved_formulas(data: bytes, sheet: str, records: list[list[Any] | None]) -> None:
     """A formula whose result was not saved in the file (written by a program, not Excel) reads
     as an empty cell, which would pass for a missing value. Put the formula text in those cells
     instead, so that validation reports them (``parse_number``). Only workbooks whose sheets
@@ -571,19 +642,26 @@ def _mark_unsaved_formulas(data: bytes, sheet: str, records: list[list[Any]]) ->
         sheets_xml = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
         if not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in sheets_xml):
             return
+    if not records:
+        return
+    width = max((len(r) for r in records if r is not None), default=0) or None
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        for i, row in enumerate(wb[sheet].iter_rows(values_only=True)):
+        rows = wb[sheet].iter_rows(max_row=len(records), max_col=width, values_only=True)
+        for i, row in enumerate(rows):
             if i >= len(records):
                 break
+            record = records[i]
+            if record is None:
+                continue
             for j, cell in enumerate(row):
                 if (
                     isinstance(cell, str)
                     and cell.startswith("=")
-                    and j < len(records[i])
-                    and records[i][j] is None
+                    and j < len(record)
+                    and record[j] is None
                 ):
-                    records[i][j] = cell
+                    record[j] = cell
     finally:
         wb.close()
 
