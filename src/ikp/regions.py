@@ -310,6 +310,8 @@ _EDITION_ALIASES = {
     "2022": "2022",
     "regions-2022": "2022",
 }
+#: every name :func:`resolve_edition` accepts for a shipped edition
+EDITION_KEYS = tuple(_EDITION_ALIASES)
 
 
 def resolve_edition(edition: str | Edition) -> Edition:

@@ -69,13 +69,39 @@ def browser() -> Iterator[Any]:
                 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
+class CspViolations(list[str]):
+    """What the browser reported refusing under the Content-Security-Policy: console messages
+    naming it (Chromium: "Refused to apply inline style because it violates the following
+    Content Security Policy directive …") and ``securitypolicyviolation`` events."""
+
+    def watch(self, page: Any) -> None:
+        page.on("console", self._console)
+        page.add_init_script(
+            """document.addEventListener('securitypolicyviolation', e => console.error(
+                 'Content Security Policy violation: ' + e.violatedDirective + ' ' +
+                 (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));"""
+        )
+
+    def _console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self.append(f"{message.type}: {message.text}")
+
+
 @pytest.fixture()
-def page(browser: Any) -> Iterator[Any]:
+def csp_violations() -> CspViolations:
+    return CspViolations()
+
+
+@pytest.fixture()
+def page(browser: Any, csp_violations: CspViolations) -> Iterator[Any]:
+    """A page whose test fails if the browser refused anything under the policy."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
+    csp_violations.watch(page)
     page.set_default_timeout(20_000)
     yield page
     context.close()
+    assert list(csp_violations) == [], csp_violations
 
 
 class Shots:

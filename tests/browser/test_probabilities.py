@@ -154,3 +154,35 @@ def test_ranking_by_probability(
         + " the probability table should fit a phone without scrolling sideways"
     )
     shots(page, "profile-probabilities-phone", probs)
+
+
+#: the main pages of the platform, public and signed in
+MAIN_PAGES = [
+    "/",
+    f"/peta/?edisi={SLUG}",
+    f"/peringkat/?edisi={SLUG}",
+    f"/wilayah/32.04/?edisi={SLUG}",
+    "/metodologi/",
+    "/akun/masuk/",
+    "/api/v1/docs",
+]
+
+
+def test_main_pages_break_no_content_security_rule(
+    live_server: Any, page: Any, csp_violations: list[str], published: Computation
+) -> None:
+    """No inline style or script, nothing from elsewhere: the browser refuses nothing on the
+    main pages (the policy has no 'unsafe-inline')."""
+    for path in MAIN_PAGES:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.ok, path
+        assert "'unsafe-inline'" not in (response.headers.get("content-security-policy") or "")
+        page.wait_for_load_state("networkidle")
+        assert csp_violations == [], (path, csp_violations)
+    # the bars of the profile take their widths from classes, so they are drawn
+    page.goto(f"{live_server.url}/wilayah/32.04/?edisi={SLUG}")
+    widths = page.evaluate(
+        "Array.from(document.querySelectorAll('#dimensions .bar > span'))"
+        ".map(s => s.getBoundingClientRect().width)"
+    )
+    assert widths and max(widths) > 0

@@ -7,6 +7,7 @@ a partner agency, a public visitor (logged in) and an anonymous visitor.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -76,3 +77,23 @@ def personas(regions: None) -> dict[str, Persona]:
         out[name] = Persona(name, user, client)
     out["anonymous"] = Persona("anonymous", None, Client())
     return out
+
+
+class _InlineStyles(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "style":
+            self.found.append("<style>")
+        self.found += [f"<{tag} style={v!r}>" for k, v in attrs if k == "style"]
+
+
+def inline_styles(html: str) -> list[str]:
+    """Every ``<style>`` element and ``style=`` attribute of a page (parsed, not searched: text
+    that mentions them does not count). The Content-Security-Policy refuses them."""
+    parser = _InlineStyles()
+    parser.feed(html)
+    parser.close()
+    return parser.found

@@ -33,6 +33,8 @@ def test_pages_carry_a_policy_without_inline_script(db: Any, url: str) -> None:
     assert response.status_code == 200, url
     policy = _directives(response["Content-Security-Policy"])
     assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
     assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
     assert policy["default-src"] == ["'self'"]
 
@@ -47,6 +49,16 @@ def test_no_template_has_inline_script_or_event_handlers() -> None:
                 offenders.append(f"{path.name}: {tag}")
         offenders += [f"{path.name}: {m}" for m in re.findall(r"\son[a-z]+=\"", text)]
         offenders += [f"{path.name}: javascript:" for _ in re.findall(r"javascript:", text)]
+    assert offenders == []
+
+
+def test_no_template_has_inline_style() -> None:
+    """No ``<style>`` element and no ``style=`` attribute: the policy allows neither (the rendered
+    pages are checked too, ``dashboards/test_no_inline_style.py``)."""
+    offenders = []
+    for path in TEMPLATES:
+        text = path.read_text(encoding="utf-8")
+        offenders += [f"{path.name}: {m}" for m in re.findall(r"<style\b|\sstyle=", text)]
     assert offenders == []
 
 

@@ -95,13 +95,13 @@ def test_province_class_and_level_filters(client: Client) -> None:
 @pytest.mark.parametrize(
     ("query", "code", "param"),
     [
-        ("node=NOPE", "INVALID_PARAMETER", "node"),
-        ("class=merah", "INVALID_PARAMETER", "class"),
-        ("ordering=colour", "INVALID_PARAMETER", "ordering"),
+        ("node=no%20such", "VALIDATION_ERROR", "node"),
+        ("class=Merah!", "VALIDATION_ERROR", "class"),
+        ("ordering=colour", "VALIDATION_ERROR", "ordering"),
         ("level=9", "VALIDATION_ERROR", "level"),
-        ("node=IKP&level=3", "INVALID_PARAMETER", "level"),
         ("region=abc", "INVALID_REGION_CODE", "region"),
-        ("province=32.01", "INVALID_PARAMETER", "province"),
+        ("region=00", "INVALID_REGION_CODE", "region"),
+        ("province=32.01", "INVALID_REGION_CODE", "province"),
         ("limit=0", "VALIDATION_ERROR", "limit"),
         ("limit=5000", "VALIDATION_ERROR", "limit"),
         ("offset=-1", "VALIDATION_ERROR", "offset"),
@@ -119,6 +119,26 @@ def test_bad_parameters_are_422_with_code_and_data(
     body = _json(client, f"/editions/ikp-2024-provinsi/results?{query}", status=422)
     assert set(body) == {"code", "message", "data"}
     assert body["code"] == code and body["data"]["param"] == param and body["message"]
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "choice"),
+    [
+        ("node=NOPE", "node", "D1"),
+        ("class=merah", "class", "tinggi"),
+        ("ordering=prob_merah", "ordering", "-prob_tinggi"),
+        ("node=IKP&level=3", "level", 4),
+        ("level=4&node=D1", "level", 3),
+    ],
+)
+def test_well_formed_values_the_framework_lacks_are_404_with_the_choices(
+    client: Client, query: str, param: str, choice: Any
+) -> None:
+    """The OpenAPI document declares these values' syntax (a malformed one is a 422); which
+    codes exist depends on the edition's framework, so a well-formed unknown one is a 404."""
+    body = _json(client, f"/editions/ikp-2024-provinsi/results?{query}", status=404)
+    assert body["code"] == "NOT_FOUND" and body["data"]["param"] == param
+    assert choice in body["data"]["choices"]
 
 
 def test_wrongly_typed_parameter_is_a_validation_error(client: Client) -> None:
@@ -222,8 +242,8 @@ def test_ordering_by_a_class_probability(client: Client) -> None:
     assert [r["prob_tinggi"] for r in at_risk] == sorted(
         (r["prob_tinggi"] for r in at_risk), reverse=True
     )
-    bad = _json(client, "/editions/ikp-2024-kabkota/results?ordering=prob_merah", 422)
-    assert bad["code"] == "INVALID_PARAMETER"
+    bad = _json(client, "/editions/ikp-2024-kabkota/results?ordering=prob_merah", 404)
+    assert bad["code"] == "NOT_FOUND"
     assert "-prob_tinggi" in bad["data"]["choices"]
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from tests.web.conftest import inline_styles
+
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.submissions import services
 from ikp_web.apps.submissions.models import Submission
@@ -137,3 +139,14 @@ def test_status_counts_ignore_other_editions(personas: Personas, kab_edition: Ed
     response = personas["bogor"].client.get(url("progress"), {"edisi": kab_edition.slug})
     counts = {c["status"]: c["count"] for c in response.context["counts"]}
     assert counts["not_started"] == 1 and counts["verified"] == 0
+
+
+def test_board_and_map_carry_no_inline_style(personas: Personas, kab_edition: Edition) -> None:
+    """The legend's swatches and the map's hidden pattern use classes: the policy allows no
+    inline style."""
+    _set(kab_edition, "32.03", "returned")
+    for name in ("jabar", "ri"):
+        response = personas[name].client.get(url("progress"), {"edisi": kab_edition.slug})
+        html = response.content.decode()
+        assert 'class="sw sw-returned"' in html and 'class="svg-defs"' in html
+        assert inline_styles(html) == []

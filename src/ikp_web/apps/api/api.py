@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Path, Query
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
@@ -28,6 +28,32 @@ from ikp_web.apps.api.auth import BearerOrSession, require_login
 from ikp_web.apps.api.docs import OfflineSwagger
 from ikp_web.apps.api.errors import ApiError, json_error
 from ikp_web.apps.api.geo import results_geojson
+from ikp_web.apps.api.params import (
+    CHOICES,
+    REGION_PARAMS,
+    REGION_PATTERNS,
+    TOLERANCES,
+    ClassLabel,
+    EditionLevel,
+    JobId,
+    Kind,
+    Limit,
+    Node,
+    Offset,
+    Ordering,
+    ProvinceCode,
+    RegionCodePath,
+    RegionCodeQuery,
+    RegionEdition,
+    RegionLevel,
+    ResultLevel,
+    Search,
+    Simplify,
+    Slug,
+    Status,
+    Version,
+    choice_pattern,
+)
 from ikp_web.apps.api.schemas import (
     EditionDetailOut,
     EditionPage,
@@ -87,6 +113,9 @@ class IkpAPI(NinjaAPI):
                         content = op["responses"].get(status, {}).get("content", {})
                         if "application/json" in content:
                             content["application/geo+json"] = content.pop("application/json")
+                for param in op.get("parameters", []):
+                    if param["name"] == "simplify":  # a number from a fixed set
+                        param["schema"]["enum"] = list(TOLERANCES)
         return schema
 
 
@@ -114,14 +143,11 @@ api = IkpAPI(
 
 log = logging.getLogger("django.request")
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 500: ErrorOut}
 
-# every numeric parameter is bounded (declared in the OpenAPI document; out of range is a 422),
-# so no number reaches the database too large for it
-Limit = Annotated[int | None, Query(ge=1, le=q.MAX_LIMIT)]
-Offset = Annotated[int | None, Query(ge=0, le=q.MAX_OFFSET)]
-#: a version number or ``latest``
-Version = Annotated[str | None, Query(pattern=r"^(latest|[0-9]{1,9})$")]
+# the parameters are declared in ``params``: every number bounded, every fixed set an
+# enumeration, every code a pattern; what the document declares is what the API accepts
+_PATTERN_CHOICES = {choice_pattern(values): list(values) for values in CHOICES.values()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -145,8 +171,24 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     ]
     data: dict[str, Any] = {"errors": errors}
     if len(errors) == 1 and len(errors[0]["loc"]) == 2:  # one parameter: name it, as elsewhere
-        data["param"] = errors[0]["loc"][1]
+        param = data["param"] = errors[0]["loc"][1]
+        first = exc.errors[0]
+        pattern = (first.get("ctx") or {}).get("pattern")
+        if first.get("type") == "string_pattern_mismatch" and pattern is not None:
+            value = _raw_param(request, str(first["loc"][0]), str(param))
+            if param in REGION_PARAMS and pattern in REGION_PATTERNS:
+                return json_error(q.invalid_region_code(str(value), param))
+            if pattern in _PATTERN_CHOICES:
+                return json_error(ApiError.invalid(param, value, _PATTERN_CHOICES[pattern]))
     return json_error(ApiError(422, "VALIDATION_ERROR", _("Parameter permintaan tidak sah."), data))
+
+
+def _raw_param(request: HttpRequest, source: str, name: str) -> str:
+    """A parameter's value as the request sent it (ninja's errors leave the input out)."""
+    if source == "path":
+        match = request.resolver_match
+        return str(match.kwargs.get(name, "")) if match is not None else ""
+    return request.GET.get(name, "")
 
 
 @api.exception_handler(AuthenticationError)
@@ -192,7 +234,7 @@ def _respond(body: bytes, content_type: str = "application/json") -> HttpRespons
 
 # GeoJSON responses are cached for these tolerances only (a few MB each; any other value is
 # computed on each request)
-CACHED_TOLERANCES = frozenset({0.0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1})
+CACHED_TOLERANCES = frozenset(TOLERANCES)
 
 
 def _cached(
@@ -234,7 +276,7 @@ def health(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok"}
 
 
-@api.get("/me", tags=["meta"], response={200: MeOut, 401: ErrorOut})
+@api.get("/me", tags=["meta"], response={200: MeOut, 401: ErrorOut, 500: ErrorOut})
 def me(request: HttpRequest) -> dict[str, Any]:
     """Who the API sees: the token's or session's user, role and region."""
     user = _caller(request)
@@ -260,10 +302,10 @@ def me(request: HttpRequest) -> dict[str, Any]:
 @api.get("/editions", tags=["editions"], response={200: EditionPage, **ERRORS})
 def list_editions(
     request: HttpRequest,
-    level: str | None = None,
-    kind: str | None = None,
+    level: EditionLevel = None,
+    kind: Kind = None,
     synthetic: bool | None = None,
-    search: str | None = None,
+    search: Search = None,
     limit: Limit = None,
     offset: Offset = None,
 ) -> dict[str, Any]:
@@ -294,7 +336,7 @@ def list_editions(
 
 
 @api.get("/editions/{slug}", tags=["editions"], response={200: EditionDetailOut, **ERRORS})
-def get_edition(request: HttpRequest, slug: str) -> dict[str, Any]:
+def get_edition(request: HttpRequest, slug: Slug) -> dict[str, Any]:
     """One edition, with its framework's nodes (codes for the `node` parameter)."""
     user = _caller(request)
     edition = q.get_edition(slug, user)
@@ -317,14 +359,14 @@ def get_edition(request: HttpRequest, slug: str) -> dict[str, Any]:
 )
 def edition_results(
     request: HttpRequest,
-    slug: str,
+    slug: Slug,
     version: Version = None,
-    node: str | None = None,
-    level: Annotated[int | None, Query(ge=1, le=4)] = None,
-    province: str | None = None,
-    klass: str | None = Query(None, alias="class"),  # type: ignore[type-arg]  # noqa: B008
-    region: str | None = None,
-    ordering: str | None = None,
+    node: Node = None,
+    level: ResultLevel = None,
+    province: ProvinceCode = None,
+    klass: ClassLabel = None,
+    region: RegionCodeQuery = None,
+    ordering: Ordering = None,
     limit: Limit = None,
     offset: Offset = None,
 ) -> HttpResponse:
@@ -348,6 +390,7 @@ def edition_results(
     edition = q.get_edition(slug, user)
     comp = q.resolve_computation(edition, user, version)
     info = q.framework_info(edition.framework)
+    _in_framework(info, node=node, level=level, klass=klass, ordering=ordering)
     flt = q.result_filter(
         info,
         node=node,
@@ -396,7 +439,7 @@ def edition_results(
     by_alias=True,
 )
 def region_results(
-    request: HttpRequest, slug: str, code: str, version: Version = None
+    request: HttpRequest, slug: Slug, code: RegionCodePath, version: Version = None
 ) -> HttpResponse:
     """All nodes (index, dimensions, sub-dimensions, indicators) of one region of an edition.
     `code` accepts `32.04`, `3204` or `kemendagri:32.04`."""
@@ -425,16 +468,16 @@ def region_results(
 @api.get(
     "/editions/{slug}/geojson",
     tags=["results"],
-    response={200: FeatureCollectionOut, **ERRORS},
+    response={200: FeatureCollectionOut, 429: ErrorOut, **ERRORS},
     url_name="edition-geojson",
     by_alias=True,
 )
 def edition_geojson(
     request: HttpRequest,
-    slug: str,
-    node: str | None = None,
+    slug: Slug,
+    node: Node = None,
     version: Version = None,
-    simplify: Annotated[float, Query(ge=0, le=1)] = 0.0,
+    simplify: Simplify = 0.0,
 ) -> HttpResponse:
     """A GeoJSON FeatureCollection of every region of the edition's level (514 kabupaten/kota
     or 38 provinces; regions without a result have null values) with the results of one node
@@ -448,12 +491,40 @@ def edition_geojson(
     check_tolerance(simplify)
     edition = q.get_edition(slug, user)
     comp = q.resolve_computation(edition, user, version)
+    _in_framework(q.framework_info(edition.framework), node=node)
     key, body = _cached("geojson", comp, request, node or "", simplify)
     if body is None:
         body = _json(geojson_payload(edition, comp, node, simplify))
         if key is not None:
             cache.set(key, body, q.CACHE_SECONDS)
     return _respond(body, "application/geo+json")
+
+
+def _in_framework(
+    info: q.FrameworkInfo,
+    *,
+    node: str | None = None,
+    level: int | None = None,
+    klass: str | None = None,
+    ordering: str | None = None,
+) -> None:
+    """A well-formed value the edition's framework does not have (a node, a level, a class or
+    ``prob_<class>``) is a 404 naming the valid choices: the OpenAPI document declares these
+    values' syntax but cannot know each framework's codes."""
+    if node and node not in info.nodes:
+        raise ApiError.unknown("node", node, sorted(info.nodes))
+    if level is not None:
+        levels = sorted({n.level for n in info.nodes.values()})
+        if level not in levels:
+            raise ApiError.unknown("level", level, levels)
+        if node and info.nodes[node].level != level:
+            raise ApiError.unknown("level", level, [info.nodes[node].level])
+    if klass and klass not in info.class_labels:
+        raise ApiError.unknown("class", klass, list(info.class_labels))
+    if ordering:
+        valid = q.orderings(info.class_labels)
+        if ordering not in valid:
+            raise ApiError.unknown("ordering", ordering, list(valid))
 
 
 def check_tolerance(simplify: float) -> None:
@@ -484,10 +555,10 @@ def geojson_payload(edition: Any, comp: Any, node: str | None, simplify: float) 
 @api.get("/regions", tags=["regions"], response={200: RegionPage, **ERRORS})
 def list_regions(
     request: HttpRequest,
-    edition: str | None = None,
-    level: str | None = None,
-    province: str | None = None,
-    search: str | None = None,
+    edition: RegionEdition = None,
+    level: RegionLevel = None,
+    province: ProvinceCode = None,
+    search: Search = None,
     limit: Limit = None,
     offset: Offset = None,
 ) -> dict[str, Any]:
@@ -513,7 +584,9 @@ class _LazyRegions:
 
 
 @api.get("/regions/{code}", tags=["regions"], response={200: RegionDetailOut, **ERRORS})
-def get_region(request: HttpRequest, code: str, edition: str | None = None) -> dict[str, Any]:
+def get_region(
+    request: HttpRequest, code: RegionCodePath, edition: RegionEdition = None
+) -> dict[str, Any]:
     """One region with its parent and children. `code` accepts `32.04`, `3204` or
     `kemendagri:32.04`."""
     region = q.get_region(code, edition)
@@ -560,9 +633,9 @@ def _submission_payload(row: dict[str, Any]) -> dict[str, Any]:
 )
 def list_submissions(
     request: HttpRequest,
-    slug: str,
-    status: str | None = None,
-    province: str | None = None,
+    slug: Slug,
+    status: Status = None,
+    province: ProvinceCode = None,
     limit: Limit = None,
     offset: Offset = None,
 ) -> dict[str, Any]:
@@ -590,7 +663,7 @@ def list_submissions(
     tags=["submissions"],
     response={200: SubmissionDetailOut, **ERRORS},
 )
-def get_submission(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
+def get_submission(request: HttpRequest, slug: Slug, code: RegionCodePath) -> dict[str, Any]:
     """One region's submission with its observations and reviews (same scope as the list)."""
     user = _caller(request)
     edition = _submission_edition(slug, user)
@@ -650,10 +723,7 @@ def get_submission(request: HttpRequest, slug: str, code: str) -> dict[str, Any]
 
 
 @api.get("/jobs/{job_id}", tags=["jobs"], response={200: JobOut, **ERRORS})
-def get_job(
-    request: HttpRequest,
-    job_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-) -> dict[str, Any]:
+def get_job(request: HttpRequest, job_id: JobId) -> dict[str, Any]:
     """Progress of a background job (computation, uncertainty run, import, export): visible to
     Bawaslu RI and to the user who started it."""
     user = _caller(request)

@@ -36,6 +36,18 @@ class ApiError(Exception):
         )
 
     @classmethod
+    def unknown(cls, param: str, value: Any, choices: list[Any]) -> ApiError:
+        """A well-formed parameter value that names nothing here (a node code the edition's
+        framework does not have): a 404 with the valid choices."""
+        return cls(
+            404,
+            "NOT_FOUND",
+            _("Nilai “%(value)s” untuk parameter “%(param)s” tidak ditemukan.")
+            % {"value": value, "param": param},
+            {"param": param, "value": value, "choices": choices},
+        )
+
+    @classmethod
     def not_authenticated(cls, *, bad_header: bool = False) -> ApiError:
         if bad_header:
             message = _("Header Authorization harus berbentuk “Bearer <token>”.")

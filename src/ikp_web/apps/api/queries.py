@@ -483,16 +483,26 @@ def result_filter(
     )
 
 
+def invalid_region_code(value: str, param: str, hint: str | None = None) -> ApiError:
+    if hint is None:
+        try:
+            normalize_code(value)
+            hint = "expected NN, NN.NN, NN.NN.NN or NN.NN.NN.NNNN, optionally kemendagri:"
+        except ValueError as exc:
+            hint = str(exc)
+    return ApiError(
+        422,
+        "INVALID_REGION_CODE",
+        _("Kode wilayah “%(value)s” tidak sah.") % {"value": value},
+        {"param": param, "value": value, "hint": hint},
+    )
+
+
 def _code(value: str, param: str) -> str:
     try:
         return normalize_code(value)
     except ValueError as exc:
-        raise ApiError(
-            422,
-            "INVALID_REGION_CODE",
-            _("Kode wilayah “%(value)s” tidak sah.") % {"value": value},
-            {"param": param, "value": value, "hint": str(exc)},
-        ) from exc
+        raise invalid_region_code(value, param, str(exc)) from exc
 
 
 def filtered_rows(comp: Computation, flt: ResultFilter) -> list[dict[str, Any]]:

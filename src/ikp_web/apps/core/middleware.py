@@ -1,8 +1,8 @@
 """Middleware of the web platform: the language rule (Bahasa Indonesia first) and the response
 headers every page gets — a Content-Security-Policy (scripts and styles only from this site;
-the pages carry no inline script, see ``static/ikp/site.js``), and ``private, no-store`` added
-to the ``Cache-Control`` of every response to a signed-in user, so that no shared cache or
-browser history keeps a page that may show unpublished data."""
+the pages carry no inline script, see ``static/ikp/site.js``, and no inline style), and
+``private, no-store`` added to the ``Cache-Control`` of every response to a signed-in user, so
+that no shared cache or browser history keeps a page that may show unpublished data."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils.cache import patch_cache_control
 
-#: the policy unless ``settings.IKP_CONTENT_SECURITY_POLICY`` says otherwise. Style attributes
-#: (bar widths, map colours) and the class colours in ``<style>`` are written by the server from
-#: stored values, never from user input, so styles may be inline; scripts may not.
+#: the policy unless ``settings.IKP_CONTENT_SECURITY_POLICY`` says otherwise. Neither scripts
+#: nor styles may be inline: bar widths are stepped classes (``.w0 … .w100``), the class colours
+#: a stylesheet per number of classes (``/peta/kelas/<n>.css``), the status colours classes;
+#: SVG presentation attributes (``fill=``, ``width=``) are not CSS and stay.
 DEFAULT_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )

@@ -101,13 +101,22 @@ def fmt_rank(value: float | None) -> str:
     return str(round(value))
 
 
-def class_css(labels: Labels) -> str:
+#: the most classes a framework's palette is served for (``/peta/kelas/<n>.css``)
+MAX_CLASSES = 12
+
+
+def class_count(labels: Labels) -> int:
+    """How many class colours a page needs (at least one)."""
+    return min(max(len(labels.id), 1), MAX_CLASSES)
+
+
+def class_css(labels: Labels | int) -> str:
     """CSS for the class fills: ``.k0 … .kN`` (ColorBrewer YlOrRd, colour-blind safe) and
-    ``.cx`` (no data), for SVG paths (fill) and HTML swatches (background)."""
-    rules = [
-        f".k{i}{{fill:{c};background:{c}}}"
-        for i, c in enumerate(class_palette(max(len(labels.id), 1)))
-    ]
+    ``.cx`` (no data), for SVG paths (fill) and HTML swatches (background). Served as a
+    stylesheet per number of classes (``views.class_css``), never inline: the
+    Content-Security-Policy allows no inline styles."""
+    n = labels if isinstance(labels, int) else class_count(labels)
+    rules = [f".k{i}{{fill:{c};background:{c}}}" for i, c in enumerate(class_palette(max(n, 1)))]
     rules.append(f".cx{{fill:{NO_DATA_COLOUR};background:{NO_DATA_COLOUR}}}")
     return "".join(rules)
 

@@ -6,6 +6,7 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.home, name="home"),
     path("peta/", views.map_page, name="map"),
+    path("peta/kelas/<int:n>.css", views.class_css, name="class_css"),
     path("peringkat/", views.ranking, name="ranking"),
     path("wilayah/<str:code>/", views.region, name="region"),
     path("metodologi/", views.methodology, name="methodology"),

@@ -22,7 +22,7 @@ RETURNED_PATTERN = "ikp-stripes-returned"
 
 #: a hidden SVG holding the stripes of "returned" (referenced by the CSS of every map)
 PATTERN_DEFS = (
-    '<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false">'
+    '<svg width="0" height="0" class="svg-defs" aria-hidden="true" focusable="false">'
     f'<defs><pattern id="{RETURNED_PATTERN}" patternUnits="userSpaceOnUse" width="6" height="6" '
     'patternTransform="rotate(45)"><rect width="6" height="6" fill="#c51b7d"/>'
     '<rect width="2" height="6" fill="#ffffff"/></pattern></defs></svg>'

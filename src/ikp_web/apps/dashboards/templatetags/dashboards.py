@@ -58,17 +58,19 @@ def sortv(value: Any) -> str:
 
 
 @register.filter
-def width(value: Any) -> str:
-    """A 0–100 score as a CSS width percentage, clamped."""
+def step(value: Any) -> int:
+    """A 0–100 score as a whole percentage, clamped: the step of a ``w<N>`` (width) or ``at<N>``
+    (position) class in ``dashboards.css`` (the Content-Security-Policy allows no inline
+    ``style``)."""
     x = _finite(value)
-    return "0" if x is None else f"{max(0.0, min(100.0, x)):.1f}"
+    return 0 if x is None else round(max(0.0, min(100.0, x)))
 
 
 @register.filter
-def share(value: Any) -> str:
-    """A share 0…1 as a CSS width percentage, clamped."""
+def share_step(value: Any) -> int:
+    """A share 0…1 as a whole percentage, clamped (a ``w<N>`` class)."""
     x = _finite(value)
-    return "0" if x is None else f"{max(0.0, min(100.0, 100 * x)):.1f}"
+    return 0 if x is None else round(max(0.0, min(100.0, 100 * x)))
 
 
 @register.filter

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from ikp.framework import Framework
-from ikp_web.apps.dashboards.maps import class_css, lang
+from ikp_web.apps.dashboards.maps import class_count, lang
 from ikp_web.apps.dashboards.queries import (
     LEVEL_PARAMS,
     Choice,
@@ -142,7 +142,7 @@ def base_context(request: HttpRequest, choice: Choice | None) -> dict[str, Any]:
             {
                 "fw": fw,
                 "labels": labels,
-                "class_css": class_css(labels),
+                "class_count": class_count(labels),
                 "edition_label": edition_label(choice),
             }
         )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from ikp.published import PUBLISHED_SOURCE_NOTE, PUBLISHED_SOURCE_NOTE_EN
+from ikp_web.apps.dashboards import maps
 from ikp_web.apps.dashboards.maps import lang, national_map
 from ikp_web.apps.dashboards.queries import comp_data
 from ikp_web.apps.dashboards.views.common import (
@@ -66,3 +67,17 @@ def _map(request: HttpRequest, *, home: bool) -> HttpResponse:
         }
     )
     return render(request, "dashboards/map.html", ctx)
+
+
+#: the class colours never change for a number of classes: browsers and caches keep them a day
+CLASS_CSS_SECONDS = 60 * 60 * 24
+
+
+def class_css(request: HttpRequest, n: int) -> HttpResponse:
+    """The class colours of a page (``.k0 … .kN``, ``.cx``) for ``n`` classes, as a stylesheet:
+    the Content-Security-Policy allows no inline ``<style>``."""
+    if not 1 <= n <= maps.MAX_CLASSES:
+        raise Http404
+    response = HttpResponse(maps.class_css(n), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={CLASS_CSS_SECONDS}"
+    return response
