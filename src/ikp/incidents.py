@@ -34,7 +34,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ikp.issues import IssueCode, Severity, ValidationReport, did_you_mean
@@ -534,5 +534,8 @@ def check_table(
         for row, values in zip(rows, cells, strict=True)
     )
     records, found = check_records(pairs, rules, file=file)
-    report.extend(found)
+    header_of = {name: col for col, name in mapping.items()}
+    for issue in found:  # name the columns as the file does
+        column = header_of.get(issue.location.column or "", issue.location.column)
+        report.issues.append(replace(issue, location=replace(issue.location, column=column)))
     return records, report
