@@ -12,6 +12,12 @@ from ikp_web.apps.incidents import services
 from ikp_web.apps.incidents.models import Incident
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limit(settings: Any) -> None:
+    """Tests post many public reports from one address; the rate-limit test sets its own."""
+    settings.IKP_PUBLIC_REPORT_RATE = {"burst": 0, "per_hour": 0}
+
+
 def report(**changes: Any) -> dict[str, Any]:
     """A valid incident report in Kabupaten Bogor; ``changes`` override fields."""
     values = {

@@ -134,29 +134,34 @@ class IncidentForm(forms.Form):
         return editions.first()  # type: ignore[no-any-return]
 
     def values(self) -> dict[str, Any]:
-        """The cleaned fields as the core validation's record."""
+        """The cleaned fields as the core validation's record (fields that did not clean are
+        left out: their errors are already on the form)."""
         data = self.cleaned_data
-        regency = data["regency"]
-        indicator = str(data["indicator_code"]).strip()
+        regency = data.get("regency")
+        indicator = str(data.get("indicator_code") or "").strip()
         values: dict[str, Any] = {
-            "occurred_at": data["occurred_at"],
-            "province_code": regency.province_code,
-            "regency_code": regency.code,
+            "occurred_at": data.get("occurred_at", ""),
+            "province_code": regency.province_code if regency is not None else "",
+            "regency_code": regency.code if regency is not None else "",
             # "I01 — name" from the list, or a code typed by hand
             "indicator_code": indicator.split()[0] if indicator else "",
             "incidence_level": data.get("incidence_level", ""),
-            "description": data["description"],
-            "source_type": data["source_type"],
+            "description": data.get("description", ""),
+            "source_type": data.get("source_type", ""),
         }
         for name in PLACE_FIELDS:
             values[name] = data.get(name, "")
         return values
 
     def add_issues(self, report: ValidationReport) -> None:
-        """Put the validation's issues on the fields they concern (or the whole form)."""
+        """Put the validation's issues on the fields they concern (or the whole form); a
+        field that already has an error from the form keeps just that one."""
+        failed = set(self.errors)
         for issue in report.errors:
             column = issue.location.column or ""
             name = {"regency_code": "regency", "province_code": "regency"}.get(column, column)
+            if name in failed:
+                continue
             text = issue.message + (f" — {issue.hint}" if issue.hint else "")
             self.add_error(name if name in self.fields else None, text)
 
@@ -231,8 +236,7 @@ class PublicReportForm(IncidentForm):
         return None
 
     def values(self) -> dict[str, Any]:
-        self.cleaned_data["source_type"] = "masyarakat"
-        return super().values()
+        return {**super().values(), "source_type": "masyarakat"}
 
 
 def too_fast_message() -> str:

@@ -86,7 +86,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Belum ada edisi untuk pelaporan kejadian."))
         return redirect("incidents:list")
     form = IncidentForm(request.POST or None, request.FILES or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and (form.is_valid() or "edition" in form.cleaned_data):
         created = _check_and_store(request, form, request.user, via=Incident.Via.FORM)
         if created is not None:
             messages.success(request, _("Laporan #%(n)s diterima.") % {"n": created.pk})
@@ -108,8 +108,9 @@ def _check_and_store(
     public: bool = False,
     contact: services.Contact | None = None,
 ) -> Incident | None:
-    """Run the one validation on the form's values and the evidence files; store the report
-    when both are clean, else put every problem on the form."""
+    """Run the one validation on the form's values and the evidence files (also when some
+    fields failed the form's own checks, so every problem is listed at once); store the report
+    only when nothing is wrong."""
     edition = form.cleaned_data["edition"]
     files = request.FILES.getlist("evidence")
     records, report = services.check(edition, user, [(None, form.values())], public=public)
@@ -117,7 +118,7 @@ def _check_and_store(
     form.add_issues(report)
     for problem in problems:
         form.add_error("evidence", problem)
-    if not report.ok or problems:
+    if form.errors:
         return None
     reporter = None if public else user
     return services.store(
@@ -215,9 +216,9 @@ def public_report(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("incidents:public_thanks"))
         if reason is not None:
             form.add_error(None, _("Formulir dikirim terlalu cepat. Periksa lalu kirim lagi."))
-        elif form.is_valid():
+        elif form.is_valid() or "edition" in form.cleaned_data:
             contact = services.Contact(
-                name=form.cleaned_data["contact_name"],
+                name=form.cleaned_data.get("contact_name", ""),
                 phone=form.cleaned_data.get("contact_phone", ""),
                 email=form.cleaned_data.get("contact_email", ""),
             )
