@@ -204,6 +204,16 @@ class _Checker:
         self._codes: dict[str, tuple[str | None, Any]] = {}
         self._indicators = {c.upper(): c for c in rules.indicators}
         self._levels = {lv.upper(): lv for lv in rules.levels}
+        self._hints: dict[str, str] = {}
+
+    def indicator_hint(self, text: str) -> str:
+        hint = self._hints.get(text)
+        if hint is None:
+            hint = did_you_mean(text, list(self.rules.indicators)) or (
+                "choose an indicator code from the list (e.g. I01)"
+            )
+            self._hints[text] = hint
+        return hint
 
     def add(self, code: IssueCode, message: str, row: int | None, column: str, **kw: Any) -> None:
         self.report.add(code, message, file=self.file, row=row, column=column, **kw)
@@ -411,8 +421,7 @@ class _Checker:
                     f"{text!r} is not an indicator of this edition",
                     row,
                     "indicator_code",
-                    hint=did_you_mean(text, list(self.rules.indicators))
-                    or "choose an indicator code from the list (e.g. I01)",
+                    hint=self.indicator_hint(text),
                 )
         level = ""
         if rules.levels and not _blank(values.get("incidence_level")):
