@@ -104,3 +104,10 @@ def test_who_may_open_the_form(edition: Edition, personas: Any) -> None:
     assert personas["publik"].client.get(URL).status_code == 403
     for name in ("ri", "jabar", "bogor", "mitra"):
         assert personas[name].client.get(URL).status_code == 200
+
+
+def test_the_pages_speak_english_on_request(edition: Any, personas: Any) -> None:
+    client = personas["bogor"].client
+    client.cookies["django_language"] = "en"
+    html = client.get(URL).content.decode()
+    assert "Level of incidence" in html and "Incident reports" in html

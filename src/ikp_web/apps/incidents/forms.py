@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.core import signing
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ikp.incidents import MAX_DESCRIPTION, SOURCE_TYPES
@@ -237,7 +236,3 @@ class PublicReportForm(IncidentForm):
 
     def values(self) -> dict[str, Any]:
         return {**super().values(), "source_type": "masyarakat"}
-
-
-def too_fast_message() -> str:
-    return _("Formulir dikirim terlalu cepat. Periksa isian Anda lalu kirim lagi.")

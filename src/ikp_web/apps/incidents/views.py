@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ikp_web.apps.accounts import services as scope
@@ -240,11 +240,11 @@ def public_thanks(request: HttpRequest) -> HttpResponse:
 
 
 ISSUE_TITLES = {
-    "INVALID_DATE": _lazy("Waktu tidak dapat dibaca"),
-    "REGION_NOT_IN_PARENT": _lazy("Wilayah tidak berada di wilayah induknya"),
-    "INVALID_CHOICE": _lazy("Pilihan tidak dikenal"),
-    "TOO_LONG": _lazy("Teks terlalu panjang"),
-    "OUTSIDE_JURISDICTION": _lazy("Wilayah di luar kewenangan Anda"),
+    "INVALID_DATE": gettext_lazy("Waktu tidak dapat dibaca"),
+    "REGION_NOT_IN_PARENT": gettext_lazy("Wilayah tidak berada di wilayah induknya"),
+    "INVALID_CHOICE": gettext_lazy("Pilihan tidak dikenal"),
+    "TOO_LONG": gettext_lazy("Teks terlalu panjang"),
+    "OUTSIDE_JURISDICTION": gettext_lazy("Wilayah di luar kewenangan Anda"),
 }
 
 
