@@ -119,3 +119,14 @@ def test_the_template_and_who_may_upload(edition: Edition, personas: Any) -> Non
     assert "SINTETIS" in template.content.decode("utf-8-sig")
     assert personas["publik"].client.get(URL).status_code == 403
     assert personas["anonymous"].client.get(URL).status_code == 302
+
+
+def test_a_file_of_many_bad_rows_shows_the_first_issues_of_each_kind(
+    edition: Edition, personas: Any
+) -> None:
+    lines = ["2024-01-10 09:30;32;32.01;;;;;;I99;L2;x;pengawas"] * 250
+    response = personas["ri"].client.post(URL, {"edition": edition.pk, "file": csv_file(lines)})
+    assert response.status_code == 400
+    (group,) = response.context["groups"]
+    assert group["code"] == "UNKNOWN_INDICATOR" and group["count"] == 250
+    assert len(group["issues"]) == 200 and group["more"] == 50

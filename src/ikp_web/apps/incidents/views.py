@@ -187,7 +187,10 @@ def evidence_file(request: HttpRequest, pk: int, evidence_id: int) -> FileRespon
     incident = get_object_or_404(services.visible_to(request.user), pk=pk)
     item = get_object_or_404(incident.evidence, pk=evidence_id)
     response = FileResponse(
-        item.file.open("rb"), content_type=item.content_type, filename=item.original_name
+        item.file.open("rb"),
+        content_type=item.content_type,
+        as_attachment=True,
+        filename=item.original_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -248,10 +251,16 @@ ISSUE_TITLES = {
 }
 
 
+#: issues shown per group on the upload page (a file of 50,000 bad rows is not one page)
+SHOWN_PER_GROUP = 200
+
+
 def issue_groups(report: dict[str, Any]) -> list[dict[str, Any]]:
     groups = submission_queries.issue_groups(report)
     for group in groups:
         group["title"] = ISSUE_TITLES.get(group["code"], group["title"])
+        group["more"] = max(0, group["count"] - SHOWN_PER_GROUP)
+        group["issues"] = group["issues"][:SHOWN_PER_GROUP]
     return groups
 
 
