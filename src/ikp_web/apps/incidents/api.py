@@ -114,9 +114,7 @@ def _payload(incident: Incident, insider: bool) -> dict[str, Any]:
     }
     if insider:
         out["reporter"] = incident.reporter.username if incident.reporter else None
-        out["possible_duplicates"] = sorted(
-            incident.possible_duplicates.values_list("pk", flat=True)
-        )
+        out["possible_duplicates"] = sorted(d.pk for d in incident.possible_duplicates.all())
     return out
 
 
@@ -201,4 +199,6 @@ def list_incidents(
     if indicator:
         qs = qs.filter(indicator_code=indicator.upper())
     qs = qs.order_by("-occurred_at", "-pk")
+    if insider:
+        qs = qs.prefetch_related("possible_duplicates")
     return q.paginate(request, _Page(qs, insider), limit, offset)

@@ -96,7 +96,7 @@ def can_review(user: Any, incident: Incident) -> bool:
 def visible_to(user: Any) -> Any:
     """The incidents ``user`` may see: RI and partners all; offices their jurisdiction; the
     public (and anonymous visitors) only verified incidents."""
-    qs = Incident.objects.select_related("edition", "province", "regency", "reporter")
+    qs = Incident.objects.select_related("edition__framework", "province", "regency", "reporter")
     role = scope.role_of(user)
     if role in (c.ROLE_RI, c.ROLE_PARTNER):
         return qs
