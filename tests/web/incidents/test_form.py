@@ -111,3 +111,9 @@ def test_the_pages_speak_english_on_request(edition: Any, personas: Any) -> None
     client.cookies["django_language"] = "en"
     html = client.get(URL).content.decode()
     assert "Level of incidence" in html and "Incident reports" in html
+
+
+def test_a_partner_reports_as_a_partner(edition: Edition, personas: Any) -> None:
+    response = personas["mitra"].client.post(URL, post_data(edition, source_type="media"))
+    assert response.status_code == 302
+    assert Incident.objects.get().source_type == "mitra"

@@ -130,3 +130,9 @@ def test_a_file_of_many_bad_rows_shows_the_first_issues_of_each_kind(
     (group,) = response.context["groups"]
     assert group["code"] == "UNKNOWN_INDICATOR" and group["count"] == 250
     assert len(group["issues"]) == 200 and group["more"] == 50
+
+
+def test_a_partner_uploads_partner_reports(edition: Edition, personas: Any) -> None:
+    response = personas["mitra"].client.post(URL, {"edition": edition.pk, "file": csv_file(GOOD)})
+    assert response.status_code == 302
+    assert set(Incident.objects.values_list("source_type", flat=True)) == {"mitra"}

@@ -27,7 +27,6 @@ from ikp_web.apps.api.schemas import ErrorOut, PageMeta
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.incidents import services
 from ikp_web.apps.incidents.models import Incident
-from ikp_web.config import constants as c
 
 router = Router(tags=["incidents"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -144,8 +143,6 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> Any:
     if edition is None:
         raise ApiError.not_found(_("Edisi"), payload.edition)
     values = payload.dict(exclude={"edition"})
-    if scope.role_of(user) == c.ROLE_PARTNER:
-        values["source_type"] = "mitra"
     records, report = services.check(edition, user, [(None, values)])
     if not report.ok:
         raise ApiError(

@@ -13,9 +13,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.text import get_valid_filename
 
-from ikp.incidents import TEMPLATE_COLUMNS, IncidentRecord, check_table
+from ikp.incidents import TEMPLATE_COLUMNS, IncidentRecord, canonical_columns, check_table
 from ikp.issues import ValidationReport
 from ikp.validation.files import read_raw
+from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.core.services import audit
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.incidents import services
@@ -59,6 +60,11 @@ def check_file(
             hint="split the file",
         )
         return [], report
+    if scope.role_of(user) == c.ROLE_PARTNER:  # a partner's reports are mitra reports
+        mapping, _unknown = canonical_columns(frame.columns)
+        column = next((col for col, f in mapping.items() if f == "source_type"), "jenis_sumber")
+        frame = frame.copy()
+        frame[column] = "mitra"
     records, found = check_table(frame, services.rules_for(edition, user), file=name)
     report.extend(found)
     return records, report

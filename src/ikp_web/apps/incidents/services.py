@@ -143,7 +143,10 @@ def check(
     public: bool = False,
     file: str | None = None,
 ) -> tuple[list[IncidentRecord], ValidationReport]:
-    """Validate incidents for ``edition`` as reported by ``user``: every issue at once."""
+    """Validate incidents for ``edition`` as reported by ``user``: every issue at once. A
+    partner agency's reports are ``mitra`` reports, whatever source type they give."""
+    if scope.role_of(user) == c.ROLE_PARTNER and not public:
+        rows = ((row, {**values, "source_type": "mitra"}) for row, values in rows)
     return check_records(rows, rules_for(edition, user, public=public), file=file)
 
 
