@@ -11,6 +11,7 @@ urlpatterns = [
     path("akun/", include("ikp_web.apps.accounts.urls")),
     path("data/", include("ikp_web.apps.submissions.urls")),
     path("hitung/", include("ikp_web.apps.scoring.urls")),
+    path("laporan/", include("ikp_web.apps.incidents.urls")),
     path("", include("ikp_web.apps.dashboards.urls")),
 ]
 

@@ -89,6 +89,7 @@ PUBLIC_VIEWS = {
     "edition_geojson",
     "list_regions",
     "get_region",
+    "list_incidents",
 }
 #: the endpoints whose success is GeoJSON (``application/geo+json``)
 GEOJSON_VIEWS = {"edition_geojson"}
@@ -741,3 +742,11 @@ def get_job(request: HttpRequest, job_id: JobId) -> dict[str, Any]:
         "updated": q.iso(job.updated),
         "result": job.result,
     }
+
+
+# --------------------------------------------------------------------------------------------
+# incidents (``ikp_web.apps.incidents.api``)
+
+from ikp_web.apps.incidents.api import router as incidents_router  # noqa: E402
+
+api.add_router("/incidents", incidents_router)

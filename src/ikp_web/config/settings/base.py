@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "ikp_web.apps.scoring",
     "ikp_web.apps.dashboards",
     "ikp_web.apps.api",
+    "ikp_web.apps.incidents",
 ]
 
 MIDDLEWARE = [
@@ -173,3 +174,15 @@ IKP_ANON_RATE_LIMIT = {
     "burst": env_int("IKP_ANON_BURST", 20),
     "per_minute": env_int("IKP_ANON_PER_MINUTE", 30),
 }
+
+# Incident reports (``ikp_web.apps.incidents``): two reports of the same indicator at the same
+# place (kab/kota, or kecamatan when both give one) within this many hours are flagged to the
+# reviewer as likely duplicates; the public report form takes IKP_PUBLIC_REPORT_BURST reports
+# at once from one address, then IKP_PUBLIC_REPORT_PER_HOUR an hour, and refuses a form sent
+# faster than IKP_PUBLIC_REPORT_MIN_SECONDS after it was shown (a spam guard).
+IKP_INCIDENT_DUPLICATE_HOURS = env_int("IKP_INCIDENT_DUPLICATE_HOURS", 72)
+IKP_PUBLIC_REPORT_RATE = {
+    "burst": env_int("IKP_PUBLIC_REPORT_BURST", 5),
+    "per_hour": env_int("IKP_PUBLIC_REPORT_PER_HOUR", 10),
+}
+IKP_PUBLIC_REPORT_MIN_SECONDS = env_int("IKP_PUBLIC_REPORT_MIN_SECONDS", 5)
