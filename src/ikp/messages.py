@@ -187,6 +187,13 @@ TEXTS: dict[str, IssueText] = {
         "{n_absent} regions are not in the file",
     ),
     "RECIPE_MISMATCH": IssueText("Resep tidak cocok dengan data", "Recipe does not match the data"),
+    # incident reports (ikp.incidents)
+    "INVALID_DATE": IssueText("Waktu tidak dapat dibaca", "Date or time cannot be read"),
+    "REGION_NOT_IN_PARENT": IssueText(
+        "Wilayah tidak berada di wilayah induknya", "Region is not inside its parent region"
+    ),
+    "INVALID_CHOICE": IssueText("Pilihan tidak dikenal", "Unknown choice"),
+    "TOO_LONG": IssueText("Teks terlalu panjang", "Text too long"),
 }
 
 

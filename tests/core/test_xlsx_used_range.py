@@ -11,7 +11,8 @@ from tests.core.styled_xlsx import LAST_ROW, PROVINCE, styled_workbook
 from typer.testing import CliRunner
 
 from ikp.cli import app
-from ikp.validation.files import read_raw, scan_sheet
+from ikp.validation.files import read_raw
+from ikp.validation.xlsx_stream import scan_sheet
 
 
 @pytest.fixture(scope="module")

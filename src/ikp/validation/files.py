@@ -29,7 +29,6 @@ import hashlib
 import io
 import math
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +37,7 @@ from typing import Any
 import pandas as pd
 
 from ikp.issues import IssueCode, Severity, ValidationReport, did_you_mean
-from ikp.validation.xlsx_stream import sheet_records, workbook_sheets
+from ikp.validation.xlsx_stream import SheetScan, scan_sheet, sheet_records, workbook_sheets
 
 DEFAULT_SHEET = "data"
 MAX_BYTES = 50 * 1024 * 1024  # default size limit of an uploaded file
@@ -480,7 +479,7 @@ def _read_xlsx(
 
 
 def _raw_from_records(
-    records: list[list[Any]],
+    records: Sequence[list[Any] | None],
     name: str,
     chosen: str,
     digest: str,
@@ -530,75 +529,6 @@ def _raw_from_records(
     return _make_raw(header, rows, numbers, name, chosen, "xlsx", digest, report, sheets=sheets)
 
 
-@dataclass(frozen=True)
-class SheetScan:
-    """What one pass over a sheet's XML finds: the last row and column holding a cell with
-    content (``0`` if none), whether any cell has a formula, and the merged ranges."""
-
-    last_row: int
-    last_column: int
-    formulas: bool
-    merged: list[tuple[int, int, int, int]]
-
-
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
-_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >]")
-_SCAN_CHUNK = 1 << 20
-
-
-def scan_sheet(data: bytes, sheet_path: str | None) -> SheetScan | None:
-    """Stream the sheet's XML from the zip, a megabyte at a time, and find where its data ends.
-
-    A workbook whose user formatted whole rows or columns claims a used range of up to
-    1,048,576 rows × 16,384 columns, written as a styled empty ``<row>`` or self-closing
-    ``<c r="A7" s="3"/>`` per row; openpyxl reads every one of them and pads each row to the
-    claimed width (gigabytes). Only cells with content (an element that is not self-closing)
-    count here, so the reader can stop at the last one. ``None`` when the sheet cannot be
-    scanned this way (no path, or a cell without an ``r`` address): read it all, as before."""
-    import zipfile
-
-    if not sheet_path:
-        return None
-    last_row = last_column = 0
-    formulas = False
-    merged: list[tuple[int, int, int, int]] = []
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        try:
-            stream = z.open(sheet_path.lstrip("/"))
-        except KeyError:
-            return None
-        with stream:
-            rest = b""
-            while True:
-                chunk = stream.read(_SCAN_CHUNK)
-                buf = rest + chunk
-                if chunk:  # keep an unfinished tag for the next round
-                    cut = buf.rfind(b"<")
-                    if cut >= 0 and buf.find(b">", cut) < 0:
-                        buf, rest = buf[:cut], buf[cut:]
-                    else:
-                        rest = b""
-                for m in _CELL_TAG.finditer(buf):
-                    if m[2]:  # <c …/>: a styled empty cell
-                        continue
-                    ref = _CELL_REF.search(m[1])
-                    if ref is None:
-                        return None
-                    last_row = max(last_row, int(ref[2]))
-                    last_column = max(last_column, _column_number(ref[1]))
-                if not formulas and _FORMULA_TAG.search(buf):
-                    formulas = True
-                if b"mergeCell" in buf:
-                    for m in _MERGE_REF.finditer(buf):
-                        c1, r1 = _column_number(m[1]), int(m[2])
-                        c2, r2 = _column_number(m[3]), int(m[4])
-                        merged.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
-                if not chunk:
-                    break
-    return SheetScan(last_row, last_column, formulas, merged)
-
-
 def _sheet_records(ws: Any, scan: SheetScan | None) -> list[list[Any] | None]:
     """The sheet's rows down to the last one with data (``scan``), as value lists; blank rows
     are kept as ``None`` (one list entry, no cells), so that a sheet with one far cell costs
@@ -611,16 +541,6 @@ def _sheet_records(ws: Any, scan: SheetScan | None) -> list[list[Any] | None]:
     for row in ws.iter_rows(max_row=scan.last_row, max_col=scan.last_column, values_only=True):
         out.append(list(row) if any(c is not None for c in row) or scan.formulas else None)
     return out
-
-
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for c in letters:
-        number = number * 26 + (c - 64)
-    return number
 
 
 def cell_address(row: int, column: int) -> str:

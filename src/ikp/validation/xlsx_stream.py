@@ -11,6 +11,10 @@ as text (``#N/A``). Row *i* of the result is sheet row *i + 1*, padded to the wi
 It answers ``None`` — read the sheet with openpyxl instead — for what it does not handle the same
 way: a sheet with merged cells or formulas (the file stage reports those), a missing part, or
 any XML it does not expect.
+
+:func:`scan_sheet` is the other streamed pass, for the sheets openpyxl reads: where the data
+ends (a used range of styled empty rows can claim the whole sheet), whether any cell has a
+formula, and the merged ranges.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from dataclasses import dataclass
 from typing import Any
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -218,3 +223,80 @@ def _records(data: bytes, sheet: str) -> list[list[Any]] | None:
                 record[j] = value
         out.append(record)
     return out
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    """What one pass over a sheet's XML finds: the last row and column holding a cell with
+    content (``0`` if none), whether any cell has a formula, and the merged ranges."""
+
+    last_row: int
+    last_column: int
+    formulas: bool
+    merged: list[tuple[int, int, int, int]]
+
+
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
+_CELL_ATTR = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >]")
+_SCAN_CHUNK = 1 << 20
+
+
+def scan_sheet(data: bytes, sheet_path: str | None) -> SheetScan | None:
+    """Stream the sheet's XML from the zip, a megabyte at a time, and find where its data ends.
+
+    A workbook whose user formatted whole rows or columns claims a used range of up to
+    1,048,576 rows × 16,384 columns, written as a styled empty ``<row>`` or self-closing
+    ``<c r="A7" s="3"/>`` per row; openpyxl reads every one of them and pads each row to the
+    claimed width (gigabytes). Only cells with content (an element that is not self-closing)
+    count here, so the reader can stop at the last one. ``None`` when the sheet cannot be
+    scanned this way (no path, or a cell without an ``r`` address): read it all, as before."""
+    if not sheet_path:
+        return None
+    last_row = last_column = 0
+    formulas = False
+    merged: list[tuple[int, int, int, int]] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        try:
+            stream = z.open(sheet_path.lstrip("/"))
+        except KeyError:
+            return None
+        with stream:
+            rest = b""
+            while True:
+                chunk = stream.read(_SCAN_CHUNK)
+                buf = rest + chunk
+                if chunk:  # keep an unfinished tag for the next round
+                    cut = buf.rfind(b"<")
+                    if cut >= 0 and buf.find(b">", cut) < 0:
+                        buf, rest = buf[:cut], buf[cut:]
+                    else:
+                        rest = b""
+                for m in _CELL_TAG.finditer(buf):
+                    if m[2]:  # <c …/>: a styled empty cell
+                        continue
+                    ref = _CELL_ATTR.search(m[1])
+                    if ref is None:
+                        return None
+                    last_row = max(last_row, int(ref[2]))
+                    last_column = max(last_column, _column_number(ref[1]))
+                if not formulas and _FORMULA_TAG.search(buf):
+                    formulas = True
+                if b"mergeCell" in buf:
+                    for m in _MERGE_REF.finditer(buf):
+                        c1, r1 = _column_number(m[1]), int(m[2])
+                        c2, r2 = _column_number(m[3]), int(m[4])
+                        merged.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+                if not chunk:
+                    break
+    return SheetScan(last_row, last_column, formulas, merged)
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for c in letters:
+        number = number * 26 + (c - 64)
+    return number

@@ -15,3 +15,13 @@ def test_web_titles_match_the_core_catalogue() -> None:
     with translation.override("id"):
         for code in shared:
             assert str(ISSUE_TITLES[code]) == TEXTS[code].title_id, code
+
+
+def test_incident_titles_match_the_core_catalogue() -> None:
+    from ikp_web.apps.incidents.views import ISSUE_TITLES as INCIDENT_TITLES
+
+    shared = set(INCIDENT_TITLES) & set(TEXTS)
+    assert {"INVALID_DATE", "REGION_NOT_IN_PARENT", "INVALID_CHOICE", "TOO_LONG"} <= shared
+    with translation.override("id"):
+        for code in shared:
+            assert str(INCIDENT_TITLES[code]) == TEXTS[code].title_id, code
