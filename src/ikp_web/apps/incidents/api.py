@@ -23,6 +23,7 @@ from ikp.incidents import MAX_DESCRIPTION
 from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.api import queries as q
 from ikp_web.apps.api.errors import ApiError
+from ikp_web.apps.api.params import Limit, Node, Offset
 from ikp_web.apps.api.schemas import ErrorOut, PageMeta
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.incidents import services
@@ -33,8 +34,6 @@ ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Erro
 
 Code = Annotated[str | None, Query(max_length=16, pattern=r"^[0-9.]{2,16}$")]
 Slug = Annotated[str | None, Query(max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
-Limit = Annotated[int | None, Query(ge=1, le=q.MAX_LIMIT)]
-Offset = Annotated[int | None, Query(ge=0, le=q.MAX_OFFSET)]
 Text = str | int | float | None
 
 
@@ -131,7 +130,7 @@ class _Page:
         return [_payload(i, self.insider) for i in self.qs[item]]
 
 
-@router.post("", response={201: IncidentOut, **ERRORS, 429: ErrorOut})
+@router.post("", response={201: IncidentOut, 400: ErrorOut, **ERRORS, 429: ErrorOut})
 def create_incident(request: HttpRequest, payload: IncidentIn) -> Any:
     """Report one incident (bearer token only; offices inside their jurisdiction)."""
     user = request.auth  # type: ignore[attr-defined]
@@ -173,7 +172,7 @@ def list_incidents(
         str | None, Query(pattern=r"^(received|verified|rejected|duplicate)$")
     ] = None,
     regency: Code = None,
-    indicator: Annotated[str | None, Query(max_length=32)] = None,
+    indicator: Node = None,
     limit: Limit = None,
     offset: Offset = None,
 ) -> dict[str, Any]:

@@ -247,7 +247,6 @@ ISSUE_TITLES = {
     "REGION_NOT_IN_PARENT": gettext_lazy("Wilayah tidak berada di wilayah induknya"),
     "INVALID_CHOICE": gettext_lazy("Pilihan tidak dikenal"),
     "TOO_LONG": gettext_lazy("Teks terlalu panjang"),
-    "OUTSIDE_JURISDICTION": gettext_lazy("Wilayah di luar kewenangan Anda"),
 }
 
 
