@@ -32,6 +32,7 @@ from ikp.uncertainty import (
     run_sensitivity,
     run_uncertainty,
 )
+from ikp_web.apps.core.bulk import insert_rows
 from ikp_web.apps.core.models import Job
 from ikp_web.apps.core.services import (
     audit,
@@ -136,38 +137,83 @@ def store_run(
         job_id=job_id,
     )
     table = results_table(run, uncertainty)
-    regions = {r.code: r for r in Region.objects.filter(edition=edition.region_edition)}
+    regions = dict(Region.objects.filter(edition=edition.region_edition).values_list("code", "pk"))
+    table = table[table["region_code"].isin(regions)]
     labels = [c for c in table.columns if c.startswith("prob_") and c != "prob_missing"]
     raw_data = run.data["raw"]
     raw_row = {r: i for i, r in enumerate(raw_data.regions)}
     raw_col = {c: j for j, c in enumerate(raw_data.columns)}
-    results = []
-    for rec in table.to_dict(orient="records"):
-        region = regions.get(rec["region_code"])
-        if region is None:
-            continue
-        i, j = raw_row.get(rec["region_code"]), raw_col.get(rec["node_code"])
-        raw = _f(raw_data.values[i, j]) if i is not None and j is not None else None
-        results.append(
-            Result(
-                computation=comp,
-                region=region,
-                node_code=rec["node_code"],
-                level=int(rec["level"]),
-                score=_f(rec["score"]),
-                rank=_f(rec["rank"]),
-                klass=rec["class"] if isinstance(rec["class"], str) else "",
-                rank_p05=_f(rec.get("rank_p05")),
-                rank_p95=_f(rec.get("rank_p95")),
-                rank_median=_f(rec.get("rank_median")),
-                class_probabilities={
-                    k[5:]: _f(rec[k]) for k in labels if _f(rec.get(k)) is not None
+    raw_values = np.asarray(raw_data.values, dtype=float)
+    n = len(table)
+
+    def floats(column: str) -> list[float | None]:
+        if column not in table.columns:
+            return [None] * n
+        values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
+        return [None if v != v else v for v in values.tolist()]
+
+    def raw_value(code: str, node: str) -> float | None:
+        i, j = raw_row.get(code), raw_col.get(node)
+        return _f(raw_values[i, j]) if i is not None and j is not None else None
+
+    probabilities = [floats(k) for k in labels]
+    klass = [c if isinstance(c, str) else "" for c in table["class"].tolist()]
+    insert_rows(
+        Result,
+        (
+            "computation",
+            "region",
+            "node_code",
+            "level",
+            "score",
+            "rank",
+            "klass",
+            "rank_p05",
+            "rank_p95",
+            "rank_median",
+            "class_probabilities",
+            "reliability",
+            "source",
+            "raw",
+        ),
+        (
+            (
+                comp.pk,
+                regions[code],
+                node,
+                int(level),
+                score,
+                rank,
+                k,
+                p05,
+                p95,
+                median,
+                {
+                    lab[5:]: p[r]
+                    for lab, p in zip(labels, probabilities, strict=True)
+                    if p[r] is not None
                 },
-                reliability=_f(rec.get("reliability")),
-                raw=raw,
+                reliability,
+                "",
+                raw_value(code, node),
             )
-        )
-    Result.objects.bulk_create(results, batch_size=2000)
+            for r, (code, node, level, score, rank, k, p05, p95, median, reliability) in enumerate(
+                zip(
+                    table["region_code"].tolist(),
+                    table["node_code"].tolist(),
+                    table["level"].tolist(),
+                    floats("score"),
+                    floats("rank"),
+                    klass,
+                    floats("rank_p05"),
+                    floats("rank_p95"),
+                    floats("rank_median"),
+                    floats("reliability"),
+                    strict=True,
+                )
+            )
+        ),
+    )
     return comp
 
 
