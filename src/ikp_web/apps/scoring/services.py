@@ -87,6 +87,32 @@ def raw_dataset(
     return combine_levels(wide, framework), names, groups
 
 
+def stored_inputs(
+    comp: Computation, framework: Framework
+) -> tuple[Dataset, dict[str, str], dict[str, str]]:
+    """The raw dataset ``comp`` was computed from, rebuilt from its indicator rows (``raw``), so
+    that a later computation (the seed's uncertainty run) uses the very same inputs whatever
+    happened to the submissions since; names and groups as :func:`raw_dataset`."""
+    rows = comp.results.filter(level=1).values_list("region__code", "node_code", "raw")
+    frame = pd.DataFrame(list(rows), columns=["region_code", "node_code", "raw"])
+    wide = frame.pivot(index="region_code", columns="node_code", values="raw")
+    wide = wide.reindex(columns=list(framework.indicators)).sort_index()
+    raw = Dataset.from_frame(wide.astype(float))
+    if comp.input_hash and raw.content_hash() != comp.input_hash:
+        raise ValueError(
+            f"masukan tersimpan v{comp.version} tidak cocok dengan hash-nya / the stored inputs "
+            f"of v{comp.version} do not match its input hash"
+        )
+    edition = comp.edition
+    level = 1 if edition.region_level == "province" else 2
+    regions = Region.objects.filter(edition=edition.region_edition, level=level)
+    return (
+        raw,
+        dict(regions.values_list("code", "name")),
+        dict(regions.values_list("code", "province_code")),
+    )
+
+
 def _f(value: Any) -> float | None:
     if value is None:
         return None
@@ -237,15 +263,20 @@ def compute_edition(
     runs: int = 1000,
     job_id: int | None = None,
     methods: dict[str, Any] | None = None,
+    inputs_of: Computation | None = None,
 ) -> Computation:
-    """Compute an edition from its verified submissions, with the analyst's ``methods`` (see
+    """Compute an edition from its verified submissions (or from the inputs of the computation
+    ``inputs_of``, see :func:`stored_inputs`), with the analyst's ``methods`` (see
     :func:`method_steps`), uncertainty and sensitivity. Progress goes to the job ``job_id`` (if
     any); the results, audit and sensitivity are stored in one transaction, then the job is
     marked done with a link to the computation."""
     framework = edition.framework.framework()
     steps = method_steps(edition, methods)
     job_progress(job_id, 5, "membaca data / reading data", status="running")
-    raw, names, groups = raw_dataset(edition, framework)
+    if inputs_of is not None:
+        raw, names, groups = stored_inputs(inputs_of, framework)
+    else:
+        raw, names, groups = raw_dataset(edition, framework)
     meta = {"synthetic": edition.synthetic, "edition": edition.slug}
     run = compute(
         framework,
@@ -339,12 +370,14 @@ def start_compute(
     methods: dict[str, Any] | None = None,
     *,
     publish: str = "",
+    inputs_of: Computation | None = None,
 ) -> Job:
     """Create a compute job for ``edition`` with the analyst's ``methods`` (checked against the
     edition's framework first; a :class:`ValueError` says what is wrong) and enqueue it on the
     task queue once the job row is committed. Raises :class:`ComputeBusy` if one is already
     queued or running. With ``publish`` (a change log), the job publishes its computation when
-    it is done (the seed's background uncertainty runs)."""
+    it is done (the seed's background uncertainty runs); with ``inputs_of``, the job computes
+    from that computation's stored inputs instead of the current verified submissions."""
     if edition.kind != Edition.Kind.COLLECTED:
         raise ValueError(f"{edition.slug} is not an edition collected on this platform")
     if not 0 <= runs <= MAX_RUNS:
@@ -368,6 +401,7 @@ def start_compute(
                 "methods": dict(methods or {}),
                 "synthetic": edition.synthetic,
                 **({"publish": publish} if publish else {}),
+                **({"inputs_of": inputs_of.pk} if inputs_of is not None else {}),
             },
             message="menunggu giliran / queued",
         )
@@ -396,6 +430,11 @@ def run_compute_job(job_id: int) -> Computation | None:
             runs=int(job.params.get("runs", 0)),
             job_id=job_id,
             methods=job.params.get("methods"),
+            inputs_of=(
+                edition.computations.get(pk=job.params["inputs_of"])
+                if job.params.get("inputs_of")
+                else None
+            ),
         )
         if job.params.get("publish"):
             with transaction.atomic():
