@@ -97,10 +97,12 @@ def test_the_demo_logins_do_what_the_readme_says(seeded: dict[str, str]) -> None
     for client in (mitra, publik, login("bogor", seeded), login("jabar", seeded)):
         assert client.get(compute).status_code == 403
     assert mitra.get(worklist).status_code == 200
+    assert mitra.get(reverse("submissions:progress")).status_code == 200
     assert mitra.get(questionnaire(DEMO_DRAFT)).status_code == 200  # reads
     post = mitra.post(questionnaire(DEMO_DRAFT), {"action": "save_draft", "I01_L1": "9"})
     assert post.status_code == 403  # no writes
     assert publik.get(questionnaire(DEMO_DRAFT)).status_code == 403
+    assert publik.get(reverse("submissions:progress")).status_code in (302, 403)
     assert publik.get(reverse("dashboards:map")).status_code == 200
 
 
