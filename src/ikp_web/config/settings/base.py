@@ -167,7 +167,7 @@ CACHES = {
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"ikp-{alias}",
-            "OPTIONS": {"MAX_ENTRIES": 1000 if alias == "pages" else 300},
+            "OPTIONS": {"MAX_ENTRIES": 500 if alias == "pages" else 300},
         }
     )
     for alias in ("default", "pages")
