@@ -38,6 +38,7 @@ from ikp_web.apps.scoring.models import Computation
 View = Callable[..., HttpResponse]
 #: the value of every CSRF field in a stored page (never a valid token)
 HOLE = "__ikp_csrf_token__"
+HOLE_BYTES = HOLE.encode()
 _CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 #: response headers stored with a page (the middleware adds the rest on every response)
 KEPT_HEADERS = ("Content-Type", "Content-Language")
@@ -78,8 +79,8 @@ def published_page(view: View) -> View:
         stored = cache.get(key)
         if stored is not None:
             packed, headers = stored
-            body = zlib.decompress(packed).decode("utf-8")
-            response = HttpResponse(body.replace(HOLE, get_token(request)))
+            body = zlib.decompress(packed)  # UTF-8 bytes, as sent
+            response = HttpResponse(body.replace(HOLE_BYTES, get_token(request).encode()))
             for name, value in headers.items():
                 response[name] = value
             response["X-IKP-Page-Cache"] = "hit"

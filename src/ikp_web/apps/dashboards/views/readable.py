@@ -50,6 +50,19 @@ KEY_NAMES: dict[str, Any] = {
     "impute_methods": gettext_lazy("metode imputasi alternatif"),
     "data_noise": gettext_lazy("variasi data"),
     "range": gettext_lazy("rentang"),
+    "impute_alternatives": gettext_lazy("imputasi alternatif"),
+    "normalize_alternatives": gettext_lazy("normalisasi alternatif"),
+    "aggregate_alternatives": gettext_lazy("agregasi alternatif"),
+    "other_scale_classes": gettext_lazy("kelas ulangan pada skala lain"),
+    "targets": gettext_lazy("sasaran"),
+    "n_boot": gettext_lazy("ulangan bootstrap"),
+    "ci_level": gettext_lazy("tingkat kepercayaan"),
+    "sa_per_region": gettext_lazy("sensitivitas per wilayah"),
+    "model": gettext_lazy("model"),
+    "draws": gettext_lazy("jumlah tarikan"),
+    "dispersion": gettext_lazy("dispersi"),
+    "scale": gettext_lazy("skala"),
+    "centre": gettext_lazy("dipusatkan pada nilai tercatat"),
 }
 #: the method names of each kind of setting, by the key the method sits under
 METHOD_TABLES: dict[str, dict[str, Any]] = {
@@ -117,9 +130,16 @@ def rows(settings: Any, kind: str = "", prefix: str = "") -> list[Row]:
     for key, value in settings.items():
         if value in (None, {}, [], ""):
             continue
-        label = f"{prefix} — {key_name(str(key))}" if prefix else key_name(str(key))
+        name = key_name(str(key))
+        if prefix and str(key).isdigit():  # weight noise per level of the tree
+            name = _("tingkat %(n)s") % {"n": key}
+        label = f"{prefix} — {name}" if prefix else name
+        # "impute_alternatives": the methods named inside are imputation methods
+        here = (
+            str(key).removesuffix("_alternatives") if str(key).endswith("_alternatives") else kind
+        )
         if isinstance(value, dict) and not (set(value) >= {"id"} and set(value) <= {"id", "en"}):
-            out.extend(rows(value, kind, label))
+            out.extend(rows(value, here, label))
         else:
-            out.append(Row(label, value_text(value, str(key), kind)))
+            out.append(Row(label, value_text(value, str(key), here)))
     return out
