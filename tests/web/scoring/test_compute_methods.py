@@ -260,5 +260,5 @@ def test_the_framework_uncertainty_block_drives_the_job_and_is_shown(
     assert {int(k): v for k, v in spec["weight_noise"].items()} == {1: 0.1, 2: 0.05}
     html = ri.get(f"/metodologi/{ahp_edition.slug}/?versi=1").content.decode()
     shown = html.split('data-testid="uncertainty-spec"', 1)[1].split("</table>", 1)[0]
-    assert '<th scope="row">variasi bobot — 1</th><td>0,1</td>' in shown
-    assert '<th scope="row">variasi bobot — 2</th><td>0,05</td>' in shown
+    assert '<th scope="row">variasi bobot — tingkat 1</th><td>0,1</td>' in shown
+    assert '<th scope="row">variasi bobot — tingkat 2</th><td>0,05</td>' in shown
