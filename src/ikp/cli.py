@@ -1236,13 +1236,22 @@ def serve(
     runs: Annotated[
         int, typer.Option("--runs", help="Monte Carlo per edisi. / MC runs per edition.")
     ] = 1000,
+    reset_passwords: Annotated[
+        bool,
+        typer.Option(
+            "--reset-passwords",
+            help="Kata sandi demo baru. / New demo passwords (kept in var/demo-logins.json).",
+        ),
+    ] = False,
 ) -> None:
     """Siapkan dan jalankan platform web (SQLite bawaan). / Set up and start the web platform
     (embedded SQLite), printing the address and a demo login for each role."""
     import importlib
 
     web = importlib.import_module("ikp_web.serve")  # the core never imports the web layer
-    raise typer.Exit(web.main(host=host, port=port, workers=workers, runs=runs))
+    raise typer.Exit(
+        web.main(host=host, port=port, workers=workers, runs=runs, reset_passwords=reset_passwords)
+    )
 
 
 @app.command()

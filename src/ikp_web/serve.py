@@ -1,17 +1,22 @@
 """``ikp serve``: set up and start the platform on the embedded default (SQLite).
 
-Migrates, seeds (regions, frameworks, the SYNTHETIC sample editions computed and published,
-Bawaslu's published IKP 2024 results, one demo login per role), collects static files, then runs
-the background-job worker (huey) and the web server (gunicorn, several workers), and prints the
-address and the demo logins. Each phase prints a line as it starts and its time as it ends; the
-sample editions' uncertainty runs are not waited for: they are queued as compute jobs (their
-pages show progress) that publish a version with uncertainty when done. A second start skips
-what is already seeded. The worker is supervised: when it dies it is started again (with a
-log line); on exit (Ctrl-C, SIGTERM, or the web server stopping) both are stopped.
+Starts the web server (gunicorn, several workers), whose master first migrates, seeds (regions,
+frameworks, the SYNTHETIC sample editions computed and published, Bawaslu's published IKP 2024
+results, one demo login per role) and collects static files, each only when needed
+(``ikp_prepare`` in ``ikp_web.config.serve_wsgi``, so that Django starts once), then loads the
+application; once the server answers it prints the address (the demo logins were printed by the
+seed) and starts the background-job worker (huey). Each phase prints a line as it starts and its
+time as it ends; the sample editions' uncertainty runs are not waited for: they are queued as
+compute jobs (their pages show progress) that publish a version with uncertainty when done. A
+second start skips what is already seeded, migrated and collected, and keeps the demo passwords
+(printed again from ``var/demo-logins.json``) unless ``reset_passwords``. The worker is
+supervised: when it dies it is started again (with a log line); on exit (Ctrl-C, SIGTERM, or the
+web server stopping) both are stopped.
 """
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import subprocess
@@ -26,43 +31,51 @@ def main(
     port: int = 8000,
     workers: int = 3,
     runs: int = 1000,
-    reset_passwords: bool = True,
+    reset_passwords: bool = False,
 ) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ikp_web.config.settings.dev")
     python = sys.executable
 
-    def django(label: str, *args: str) -> None:
-        print(f"[ikp serve] {label} …", flush=True)
-        start = time.monotonic()
-        subprocess.run([python, "-m", "django", *args], check=True)
-        print(f"[ikp serve] {label}: {time.monotonic() - start:.1f} s", flush=True)
+    os.environ["IKP_SERVE_RUNS"] = str(runs)
+    os.environ["IKP_SERVE_RESET_PASSWORDS"] = "1" if reset_passwords else "0"
+    started = time.monotonic()
 
-    django("1/3 basis data / database (migrate)", "migrate", "--noinput", "-v", "0")
-    seed = ["ikp_seed", "--runs", str(runs), "--background-uncertainty"]
-    if reset_passwords:
-        seed.append("--reset-passwords")
-    django("2/3 data awal / seed (DATA SINTETIS)", *seed)
-    django("3/3 berkas statis / static files", "collectstatic", "--noinput", "-v", "0")
+    def ready() -> bool:
+        """Once the web server answers: say so (and start the worker)."""
+        if not _answers(host, port):
+            return False
+        print(
+            f"\n[ikp serve] siap dalam / ready in {time.monotonic() - started:.1f} s\n"
+            f"ikp berjalan di / is running at http://{host}:{port}/  "
+            "(Ctrl-C untuk berhenti / to stop)\n"
+            "DATA SINTETIS — bukan data Bawaslu: the sample editions are synthetic.\n",
+            flush=True,
+        )
+        return True
+
     supervisor = Supervisor(
-        web=gunicorn_command(host, port, workers),
+        web=gunicorn_command(host, port, workers, app=SERVE_APP),
         worker=[python, "-m", "django", "run_huey", "--workers", "2"],
+        worker_after=ready,
     )
     supervisor.start()
-    print(
-        f"\nikp berjalan di / is running at http://{host}:{port}/  (Ctrl-C untuk berhenti / to stop)"
-    )
-    print("DATA SINTETIS — bukan data Bawaslu: the sample editions are synthetic.\n")
     return supervisor.run()
 
 
-def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+#: gunicorn's application for ``ikp serve``: prepares the platform, then loads Django
+SERVE_APP = "ikp_web.config.serve_wsgi:application"
+
+
+def gunicorn_command(
+    host: str, port: int, workers: int, app: str = "ikp_web.config.wsgi:application"
+) -> list[str]:
     """The web server: Django loaded once in the master (``--preload``), which warms up the map
     geometry before forking (``ikp_web.config.gunicorn``)."""
     return [
         sys.executable,
         "-m",
         "gunicorn",
-        "ikp_web.config.wsgi:application",
+        app,
         "-c",
         "python:ikp_web.config.gunicorn",
         "--bind",
@@ -75,6 +88,18 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
     ]
 
 
+def _answers(host: str, port: int) -> bool:
+    """Whether the web server answers a request (its workers are up)."""
+    conn = http.client.HTTPConnection(host, port, timeout=1)
+    try:
+        conn.request("GET", "/api/v1/health")
+        return conn.getresponse().status == 200
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        conn.close()
+
+
 def _say(line: str) -> None:
     print(f"[ikp serve] {line}", file=sys.stderr, flush=True)
 
@@ -83,7 +108,9 @@ class Supervisor:
     """Runs the web server and the background worker. The worker is restarted whenever it exits
     (a pause that doubles, up to ``max_delay`` seconds, while it keeps dying within ``quick``
     seconds of its start); the web server exiting ends the run. :meth:`stop` terminates both
-    (SIGTERM, then SIGKILL after ``grace`` seconds)."""
+    (SIGTERM, then SIGKILL after ``grace`` seconds). With ``worker_after``, the worker is
+    started only once that returns true (``ikp serve``: once the web server answers, so that it
+    does not compete for the CPU with the start-up, and runs after the migrations)."""
 
     def __init__(
         self,
@@ -95,6 +122,7 @@ class Supervisor:
         quick: float = 10.0,
         max_delay: float = 30.0,
         grace: float = 10.0,
+        worker_after: Callable[[], bool] | None = None,
     ) -> None:
         self.web_cmd = list(web)
         self.worker_cmd = list(worker)
@@ -106,10 +134,12 @@ class Supervisor:
         self._worker_started = 0.0
         self._delay = 0.0
         self._restart_at: float | None = None
+        self.worker_after = worker_after
 
     def start(self) -> None:
-        self._start_worker()
         self.web = subprocess.Popen(self.web_cmd)
+        if self.worker_after is None:
+            self._start_worker()
 
     def _start_worker(self) -> None:
         self.worker = subprocess.Popen(self.worker_cmd)
@@ -120,6 +150,8 @@ class Supervisor:
         """One round: restart the worker if it is gone (once its pause is over); the web
         server's exit code if it stopped, else ``None``."""
         now = time.monotonic()
+        if self.worker is None and self.worker_after is not None and self.worker_after():
+            self._start_worker()
         if self.worker is not None and self._restart_at is None:
             code = self.worker.poll()
             if code is not None:

@@ -6,12 +6,14 @@ a partner agency, a public visitor (logged in) and an anonymous visitor.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.test import Client
 
 from ikp.framework import load_framework
@@ -28,6 +30,15 @@ class Persona:
     name: str
     user: Any
     client: Client
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache() -> Iterator[None]:
+    """Each test starts without cached public pages: its publications are rolled back after it,
+    and a later test may get the same ids (SQLite reuses them)."""
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
 
 
 @pytest.fixture()

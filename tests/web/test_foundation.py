@@ -80,7 +80,8 @@ def test_scope_per_role(personas: dict[str, Persona]) -> None:
 
 
 @pytest.mark.django_db
-def test_seed_compute_publish_and_immutability() -> None:
+def test_seed_compute_publish_and_immutability(settings: Any, tmp_path: Any) -> None:
+    settings.VAR_DIR = tmp_path  # the demo passwords are kept there
     call_command("ikp_seed", runs=50, stdout=io.StringIO())
     edition = Edition.objects.get(slug="ikp-2024-provinsi")
     comp = edition.computations.get(published=True)

@@ -112,3 +112,18 @@ def test_gunicorn_master_warms_up_the_maps_before_forking(tmp_path: Path) -> Non
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_the_worker_starts_only_once_the_web_server_is_ready() -> None:
+    """``ikp serve`` starts the background worker once the web server answers (after the
+    master's migrations and seed, without competing for the CPU during the start-up)."""
+    ready = threading.Event()
+    sup = Supervisor(web=SLEEP, worker=SLEEP, say=lambda line: None, worker_after=ready.is_set)
+    sup.start()
+    try:
+        assert sup.check() is None and sup.worker is None
+        ready.set()
+        assert sup.check() is None and sup.worker is not None and sup.worker.poll() is None
+    finally:
+        sup.stop()
+    assert sup.web is not None and sup.web.poll() is not None

@@ -10,6 +10,13 @@ from ikp import __version__
 
 from .conftest import PRIVILEGED, PUBLIC, ROLES, DashData
 
+
+def setting(html: str, label: str) -> str | None:
+    """The value of the setting row ``label`` in a part of the methodology page."""
+    found = re.search(rf'<th scope="row">{re.escape(label)}</th><td>(.*?)</td>', html)
+    return found.group(1) if found else None
+
+
 STEPS = ["screen", "impute", "treat", "normalize", "weight", "aggregate", "rescale", "classify"]
 
 
@@ -21,11 +28,15 @@ def test_methodology_lists_every_step_with_its_parameters(d: DashData) -> None:
     steps = re.findall(r'<li data-step="([a-z]+)">', html)
     assert steps == STEPS
     treat = html.split('<li data-step="treat">', 1)[1].split("</li>", 1)[0]
-    assert "method: winsorise" in treat and "skew_threshold: 2.0" in treat
+    assert setting(treat, "metode") == "winsorisasi (winsorise)"
+    assert (
+        setting(treat, "ambang kemencengan") == "2" and setting(treat, "ambang kurtosis") == "3,5"
+    )
     normalize = html.split('<li data-step="normalize">', 1)[1].split("</li>", 1)[0]
-    assert "method: minmax" in normalize and "upper: 100.0" in normalize
+    assert setting(normalize, "metode") == "min–maks 0–100 (minmax)"
+    assert setting(normalize, "batas atas") == "100"
     classify = html.split('<li data-step="classify">', 1)[1].split("</li>", 1)[0]
-    assert "13.47" in classify and "49.33" in classify
+    assert setting(classify, "batas kelas — kabupaten/kota") == "13,47; 49,33"
     assert response.context["synthetic"] is True
 
 
@@ -40,7 +51,7 @@ def test_methodology_tree_weights_cutoffs_hash_and_version(d: DashData) -> None:
     assert "25,0%" in d1  # four equally weighted dimensions
     assert d.kab_v1.input_hash in html
     assert re.search(rf'<code id="ikp-version">{re.escape(__version__)}</code>', html)
-    assert "13.47, 49.33" in html and "21.7, 68.5" in html
+    assert "13,47; 49,33" in html and "21,7; 68,5" in html
     assert 'data-testid="uncertainty"' in html and "20 ulangan" in html
     assert 'data-testid="assumptions"' in html and "not published by Bawaslu" in html
 
@@ -64,7 +75,7 @@ def test_methodology_of_bawaslu_published_results(d: DashData) -> None:
     assert response.context["synthetic"] is False and "bukan data Bawaslu" not in html
     assert 'data-testid="published-source"' in html
     assert "Edisi ini tidak memiliki resep perhitungan." in html
-    assert "21.7, 68.5" in html
+    assert "21,7; 68,5" in html
 
 
 @pytest.mark.parametrize("persona", PUBLIC)
@@ -145,3 +156,46 @@ def test_sources_of_uncertainty_render_a_data_noise_model() -> None:
     assert {"weights_L3", "aggregate", "impute"} <= fixed
     none = describe({"spec": {**spec, "data_noise": {"model": "none"}}, "inputs": []}, fw, "id")
     assert "data" in {s["input"] for s in none["fixed"]} and none["varied"] == []
+
+
+def test_settings_are_readable_text_in_each_language(d: DashData) -> None:
+    """Settings are named rows with localised numbers (decimal comma in Bahasa Indonesia, point
+    in English), never a YAML dump; no developer notes or machine paths."""
+    client = d.clients["anonymous"]
+    indonesian = client.get("/metodologi/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/metodologi/").content.decode()
+    del client.cookies["django_language"]
+    screen_id = indonesian.split('<li data-step="screen">', 1)[1].split("</li>", 1)[0]
+    screen_en = english.split('<li data-step="screen">', 1)[1].split("</li>", 1)[0]
+    assert setting(screen_id, "tandai bila cakupan di bawah") == "0,5"
+    assert setting(screen_en, "flag when coverage is below") == "0.5"
+    treat_en = english.split('<li data-step="treat">', 1)[1].split("</li>", 1)[0]
+    assert setting(treat_en, "kurtosis threshold") == "3.5"
+    assert setting(treat_en, "log transform when winsorising is not enough") == "yes"
+    assert "13.47; 49.33" in english and "13,47; 49,33" in indonesian
+    for html in (indonesian, english):
+        main = html.split('<main id="main">', 1)[1].split("</main>", 1)[0]
+        assert "<pre" not in main
+        assert not re.search(
+            r"^\s*- |\{\}|\[\]|: \{|\w+_\w+: ", re.sub(r"<[^>]+>", "\n", main), re.M
+        )
+        for marker in ("/work/", "/home/", "/tmp/", "src/ikp", "TODO", "FIXME", ".py"):
+            assert marker not in main, marker
+
+
+@pytest.mark.parametrize("page", ["README", "uncertainty", "pipeline", "normalize"])
+def test_method_documents_carry_no_developer_notes_or_machine_paths(d: DashData, page: str) -> None:
+    url = "/metodologi/dokumen/" if page == "README" else f"/metodologi/dokumen/{page}/"
+    html = d.clients["anonymous"].get(url).content.decode()
+    main = html.split('<main id="main">', 1)[1].split("</main>", 1)[0]
+    for marker in (
+        "/work/",
+        "/home/",
+        "src/ikp",
+        "tests/core",
+        "benchmarks/",
+        "scripts/",
+        "dev --",
+    ):
+        assert marker not in main, marker

@@ -252,7 +252,9 @@ def test_seed_queues_the_uncertainty_runs_once(
     job = Job.objects.get()
     assert f"job #{job.pk} {reverse('scoring:job', args=[job.pk])}" in out.getvalue()
     assert job.status == Job.Status.DONE
-    assert Computation.objects.get(edition=data_edition, published=True, version=2)
+    assert job.params["inputs_of"] == v1.pk  # the published inputs, whatever changed since
+    v2 = Computation.objects.get(edition=data_edition, published=True, version=2)
+    assert v2.input_hash == v1.input_hash and v2.uncertainty_runs == RUNS
     with django_capture_on_commit_callbacks(execute=True):
         seed._queue_uncertainty(data_edition, RUNS)
     assert Job.objects.count() == 1

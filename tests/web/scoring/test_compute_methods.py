@@ -226,9 +226,9 @@ def test_ahp_from_the_framework_file_with_cr_on_the_methodology_page(
     assert "tidak konsisten: CR > 0,1" in root
     classes = html.split('data-testid="class-methods"', 1)[1].split("</table>", 1)[0]
     regency = re.search(r'<tr data-level="regency" class="current">(.*?)</tr>', classes, re.S)[1]
-    assert "kuantil (quantile)" in regency and "cutoffs = " in regency
+    assert "kuantil (quantile)" in regency and "batas kelas: " in regency
     province = re.search(r'<tr data-level="province">(.*?)</tr>', classes, re.S)[1]
-    assert "batas tetap (fixed)" in province and "21.7, 68.5" in province
+    assert "batas tetap (fixed)" in province and "21,7; 68,5" in province
     # the tree shows the weights the run used: D1 gets the AHP share of the index
     tree = html.split('data-testid="tree"', 1)[1].split("</table>", 1)[0]
     d1_row = re.search(r'<tr class="l3" data-node="D1">(.*?)</tr>', tree, re.S)[1]
@@ -259,5 +259,6 @@ def test_the_framework_uncertainty_block_drives_the_job_and_is_shown(
     assert (spec["n_runs"], spec["seed"]) == (10, 1)
     assert {int(k): v for k, v in spec["weight_noise"].items()} == {1: 0.1, 2: 0.05}
     html = ri.get(f"/metodologi/{ahp_edition.slug}/?versi=1").content.decode()
-    shown = html.split('data-testid="uncertainty"', 1)[1].split("</pre>", 1)[0]
-    assert "weight_noise:\n  1: 0.1\n  2: 0.05" in shown
+    shown = html.split('data-testid="uncertainty-spec"', 1)[1].split("</table>", 1)[0]
+    assert '<th scope="row">variasi bobot — tingkat 1</th><td>0,1</td>' in shown
+    assert '<th scope="row">variasi bobot — tingkat 2</th><td>0,05</td>' in shown

@@ -37,6 +37,18 @@ CLASSES = {
     "natural_breaks": _("natural breaks (Jenks)"),
     "none": _("tanpa kelas"),
 }
+IMPUTE = {
+    "none": _("tanpa imputasi (nilai hilang dibiarkan)"),
+    "mean": _("rata-rata nasional"),
+    "median": _("median nasional"),
+    "group_mean": _("rata-rata provinsi"),
+    "group_median": _("median provinsi"),
+}
+TREAT = {
+    "none": _("tanpa penanganan pencilan"),
+    "winsorise": _("winsorisasi"),
+}
+RESCALE = {"none": _("tanpa penskalaan ulang"), "minmax": _("min–maks 0–100")}
 REGION_LEVEL = {"province": _("provinsi"), "regency": _("kabupaten/kota")}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from typing import Any
 
 import yaml
@@ -9,6 +11,21 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ikp.framework import Framework
+
+#: parsed frameworks kept per process (a handful of versions exist; the oldest goes first)
+FRAMEWORK_CACHE_SIZE = 32
+_FRAMEWORKS: dict[tuple[int | None, str, str, str], Framework] = {}
+_FRAMEWORKS_LOCK = threading.Lock()
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
+
+
+def parse_definition(text: str) -> Any:
+    """A framework's YAML text parsed (safe loader; the C one when libyaml is there)."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506  (a safe loader)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class FrameworkVersion(models.Model):
@@ -29,15 +46,27 @@ class FrameworkVersion(models.Model):
         return f"{self.slug} v{self.version}"
 
     def as_dict(self) -> dict[str, Any]:
-        data = yaml.safe_load(self.definition)
+        """The definition parsed (a new dict on every call: callers may change it)."""
+        data = parse_definition(self.definition)
         return dict(data) if isinstance(data, dict) else {}
 
     def framework(self) -> Framework:
-        return Framework.from_dict(self.as_dict(), file=str(self))
+        """The validated core framework, parsed once per process for each (row, version,
+        definition text): the text is hashed, so a changed definition is parsed again. The
+        result is shared between callers; treat it as read-only (it is a frozen dataclass)."""
+        key = (self.pk, self.slug, self.version, _digest(self.definition))
+        framework = _FRAMEWORKS.get(key)
+        if framework is None:
+            framework = Framework.from_dict(self.as_dict(), file=str(self))
+            with _FRAMEWORKS_LOCK:
+                while len(_FRAMEWORKS) >= FRAMEWORK_CACHE_SIZE:
+                    _FRAMEWORKS.pop(next(iter(_FRAMEWORKS)))
+                _FRAMEWORKS[key] = framework
+        return framework
 
     def clean(self) -> None:
         try:
-            data = yaml.safe_load(self.definition)
+            data = parse_definition(self.definition)
         except yaml.YAMLError as exc:
             raise ValidationError({"definition": f"not valid YAML: {exc}"}) from exc
         framework, report = Framework.check_dict(data or {}, file=self.slug)

@@ -32,6 +32,7 @@ from ikp.uncertainty import (
     run_sensitivity,
     run_uncertainty,
 )
+from ikp_web.apps.core.bulk import insert_rows
 from ikp_web.apps.core.models import Job
 from ikp_web.apps.core.services import (
     audit,
@@ -86,6 +87,32 @@ def raw_dataset(
     return combine_levels(wide, framework), names, groups
 
 
+def stored_inputs(
+    comp: Computation, framework: Framework
+) -> tuple[Dataset, dict[str, str], dict[str, str]]:
+    """The raw dataset ``comp`` was computed from, rebuilt from its indicator rows (``raw``), so
+    that a later computation (the seed's uncertainty run) uses the very same inputs whatever
+    happened to the submissions since; names and groups as :func:`raw_dataset`."""
+    rows = comp.results.filter(level=1).values_list("region__code", "node_code", "raw")
+    frame = pd.DataFrame(list(rows), columns=["region_code", "node_code", "raw"])
+    wide = frame.pivot(index="region_code", columns="node_code", values="raw")
+    wide = wide.reindex(columns=list(framework.indicators)).sort_index()
+    raw = Dataset.from_frame(wide.astype(float))
+    if comp.input_hash and raw.content_hash() != comp.input_hash:
+        raise ValueError(
+            f"masukan tersimpan v{comp.version} tidak cocok dengan hash-nya / the stored inputs "
+            f"of v{comp.version} do not match its input hash"
+        )
+    edition = comp.edition
+    level = 1 if edition.region_level == "province" else 2
+    regions = Region.objects.filter(edition=edition.region_edition, level=level)
+    return (
+        raw,
+        dict(regions.values_list("code", "name")),
+        dict(regions.values_list("code", "province_code")),
+    )
+
+
 def _f(value: Any) -> float | None:
     if value is None:
         return None
@@ -136,38 +163,83 @@ def store_run(
         job_id=job_id,
     )
     table = results_table(run, uncertainty)
-    regions = {r.code: r for r in Region.objects.filter(edition=edition.region_edition)}
+    regions = dict(Region.objects.filter(edition=edition.region_edition).values_list("code", "pk"))
+    table = table[table["region_code"].isin(regions)]
     labels = [c for c in table.columns if c.startswith("prob_") and c != "prob_missing"]
     raw_data = run.data["raw"]
     raw_row = {r: i for i, r in enumerate(raw_data.regions)}
     raw_col = {c: j for j, c in enumerate(raw_data.columns)}
-    results = []
-    for rec in table.to_dict(orient="records"):
-        region = regions.get(rec["region_code"])
-        if region is None:
-            continue
-        i, j = raw_row.get(rec["region_code"]), raw_col.get(rec["node_code"])
-        raw = _f(raw_data.values[i, j]) if i is not None and j is not None else None
-        results.append(
-            Result(
-                computation=comp,
-                region=region,
-                node_code=rec["node_code"],
-                level=int(rec["level"]),
-                score=_f(rec["score"]),
-                rank=_f(rec["rank"]),
-                klass=rec["class"] if isinstance(rec["class"], str) else "",
-                rank_p05=_f(rec.get("rank_p05")),
-                rank_p95=_f(rec.get("rank_p95")),
-                rank_median=_f(rec.get("rank_median")),
-                class_probabilities={
-                    k[5:]: _f(rec[k]) for k in labels if _f(rec.get(k)) is not None
+    raw_values = np.asarray(raw_data.values, dtype=float)
+    n = len(table)
+
+    def floats(column: str) -> list[float | None]:
+        if column not in table.columns:
+            return [None] * n
+        values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
+        return [None if v != v else v for v in values.tolist()]
+
+    def raw_value(code: str, node: str) -> float | None:
+        i, j = raw_row.get(code), raw_col.get(node)
+        return _f(raw_values[i, j]) if i is not None and j is not None else None
+
+    probabilities = [floats(k) for k in labels]
+    klass = [c if isinstance(c, str) else "" for c in table["class"].tolist()]
+    insert_rows(
+        Result,
+        (
+            "computation",
+            "region",
+            "node_code",
+            "level",
+            "score",
+            "rank",
+            "klass",
+            "rank_p05",
+            "rank_p95",
+            "rank_median",
+            "class_probabilities",
+            "reliability",
+            "source",
+            "raw",
+        ),
+        (
+            (
+                comp.pk,
+                regions[code],
+                node,
+                int(level),
+                score,
+                rank,
+                k,
+                p05,
+                p95,
+                median,
+                {
+                    lab[5:]: p[r]
+                    for lab, p in zip(labels, probabilities, strict=True)
+                    if p[r] is not None
                 },
-                reliability=_f(rec.get("reliability")),
-                raw=raw,
+                reliability,
+                "",
+                raw_value(code, node),
             )
-        )
-    Result.objects.bulk_create(results, batch_size=2000)
+            for r, (code, node, level, score, rank, k, p05, p95, median, reliability) in enumerate(
+                zip(
+                    table["region_code"].tolist(),
+                    table["node_code"].tolist(),
+                    table["level"].tolist(),
+                    floats("score"),
+                    floats("rank"),
+                    klass,
+                    floats("rank_p05"),
+                    floats("rank_p95"),
+                    floats("rank_median"),
+                    floats("reliability"),
+                    strict=True,
+                )
+            )
+        ),
+    )
     return comp
 
 
@@ -191,15 +263,20 @@ def compute_edition(
     runs: int = 1000,
     job_id: int | None = None,
     methods: dict[str, Any] | None = None,
+    inputs_of: Computation | None = None,
 ) -> Computation:
-    """Compute an edition from its verified submissions, with the analyst's ``methods`` (see
+    """Compute an edition from its verified submissions (or from the inputs of the computation
+    ``inputs_of``, see :func:`stored_inputs`), with the analyst's ``methods`` (see
     :func:`method_steps`), uncertainty and sensitivity. Progress goes to the job ``job_id`` (if
     any); the results, audit and sensitivity are stored in one transaction, then the job is
     marked done with a link to the computation."""
     framework = edition.framework.framework()
     steps = method_steps(edition, methods)
     job_progress(job_id, 5, "membaca data / reading data", status="running")
-    raw, names, groups = raw_dataset(edition, framework)
+    if inputs_of is not None:
+        raw, names, groups = stored_inputs(inputs_of, framework)
+    else:
+        raw, names, groups = raw_dataset(edition, framework)
     meta = {"synthetic": edition.synthetic, "edition": edition.slug}
     run = compute(
         framework,
@@ -293,12 +370,14 @@ def start_compute(
     methods: dict[str, Any] | None = None,
     *,
     publish: str = "",
+    inputs_of: Computation | None = None,
 ) -> Job:
     """Create a compute job for ``edition`` with the analyst's ``methods`` (checked against the
     edition's framework first; a :class:`ValueError` says what is wrong) and enqueue it on the
     task queue once the job row is committed. Raises :class:`ComputeBusy` if one is already
     queued or running. With ``publish`` (a change log), the job publishes its computation when
-    it is done (the seed's background uncertainty runs)."""
+    it is done (the seed's background uncertainty runs); with ``inputs_of``, the job computes
+    from that computation's stored inputs instead of the current verified submissions."""
     if edition.kind != Edition.Kind.COLLECTED:
         raise ValueError(f"{edition.slug} is not an edition collected on this platform")
     if not 0 <= runs <= MAX_RUNS:
@@ -322,6 +401,7 @@ def start_compute(
                 "methods": dict(methods or {}),
                 "synthetic": edition.synthetic,
                 **({"publish": publish} if publish else {}),
+                **({"inputs_of": inputs_of.pk} if inputs_of is not None else {}),
             },
             message="menunggu giliran / queued",
         )
@@ -350,6 +430,11 @@ def run_compute_job(job_id: int) -> Computation | None:
             runs=int(job.params.get("runs", 0)),
             job_id=job_id,
             methods=job.params.get("methods"),
+            inputs_of=(
+                edition.computations.get(pk=job.params["inputs_of"])
+                if job.params.get("inputs_of")
+                else None
+            ),
         )
         if job.params.get("publish"):
             with transaction.atomic():

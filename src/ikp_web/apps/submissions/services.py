@@ -20,11 +20,13 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from ikp.framework import Framework
+from ikp_web.apps.core.bulk import insert_rows
 from ikp_web.apps.core.services import audit
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.regions.models import Region
@@ -364,36 +366,56 @@ def store_counts(
     For seeding and fixtures; office data goes through the form and upload services.
     Returns the number of submissions."""
     codes = [str(c) for c in counts["region_code"]]
-    regions = {
-        r.code: r for r in Region.objects.filter(edition=edition.region_edition, code__in=codes)
-    }
+    regions = dict(
+        Region.objects.filter(edition=edition.region_edition, code__in=codes).values_list(
+            "code", "pk"
+        )
+    )
     columns = [c for c in counts.columns if c not in ("synthetic", "region_code", "region_name")]
     now = timezone.now()
     verified = status == Submission.Status.VERIFIED
     submitted = status in (Submission.Status.SUBMITTED, Submission.Status.VERIFIED)
-    observations = []
-    for row in counts.to_dict(orient="records"):
-        sub, _ = Submission.objects.update_or_create(
-            edition=edition,
-            region=regions[str(row["region_code"])],
-            defaults={
-                "status": status,
-                "submitted_at": now if submitted else None,
-                "verified_at": now if verified else None,
-            },
+    fields = {
+        "status": status,
+        "submitted_at": now if submitted else None,
+        "verified_at": now if verified else None,
+    }
+    with transaction.atomic():
+        existing = Submission.objects.filter(edition=edition, region_id__in=regions.values())
+        Observation.objects.filter(submission__in=existing).delete()
+        existing.update(**fields, updated=now)
+        have = set(existing.values_list("region_id", flat=True))
+        Submission.objects.bulk_create(
+            [
+                Submission(edition=edition, region_id=pk, **fields)
+                for pk in dict.fromkeys(regions[c] for c in codes)
+                if pk not in have
+            ],
+            batch_size=2000,
         )
-        sub.observations.all().delete()
-        for col in columns:
-            indicator, _sep, level = col.partition("_")
-            value = row[col]
-            observations.append(
-                Observation(
-                    submission=sub,
-                    indicator_code=indicator,
-                    incidence_level=level,
-                    value=None if value is None or value != value else float(value),
-                    source=source,
-                )
+        submission_of = dict(
+            Submission.objects.filter(edition=edition, region_id__in=regions.values()).values_list(
+                "region_id", "pk"
             )
-    Observation.objects.bulk_create(observations, batch_size=5000)
+        )
+        subs = [submission_of[regions[c]] for c in codes]
+        values = counts[columns].to_numpy(dtype=float, na_value=np.nan)
+        keys = [col.partition("_")[::2] for col in columns]
+        insert_rows(
+            Observation,
+            (
+                "submission",
+                "indicator_code",
+                "incidence_level",
+                "value",
+                "note",
+                "source",
+                "updated",
+            ),
+            (
+                (sub, indicator, level, None if v != v else float(v), "", source, now)
+                for sub, row in zip(subs, values.tolist(), strict=True)
+                for (indicator, level), v in zip(keys, row, strict=True)
+            ),
+        )
     return len(codes)

@@ -152,6 +152,30 @@ else:
         "immediate": False,
     }
 
+# Django's caches: "default" (computed results of published computations, API rows, rate
+# limits) and "pages" (the public pages as anonymous visitors see them, per published snapshot:
+# ikp_web.apps.dashboards.page_cache). Local memory in each process unless IKP_CACHE_URL names a
+# shared one (redis://127.0.0.1:6379/1).
+_cache_url = env_str("IKP_CACHE_URL")
+CACHES = {
+    alias: (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": f"ikp-{alias}",
+        }
+        if _cache_url
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"ikp-{alias}",
+            "OPTIONS": {"MAX_ENTRIES": 500 if alias == "pages" else 300},
+        }
+    )
+    for alias in ("default", "pages")
+}
+#: seconds a public page is kept at most (a new publication changes its key at once)
+IKP_PAGE_CACHE_SECONDS = env_int("IKP_PAGE_CACHE_SECONDS", 600)
+
 #: seconds without a heartbeat after which a running job counts as stopped (its worker died)
 IKP_JOB_HEARTBEAT_TIMEOUT = env_int("IKP_JOB_HEARTBEAT_TIMEOUT", 600)
 

@@ -5,8 +5,10 @@ version); ``/metodologi/dokumen/<page>/`` renders the method pages of ``docs/met
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,8 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +35,7 @@ from ikp_web.apps.dashboards.queries import (
     framework_of,
     resolve_choice,
 )
+from ikp_web.apps.dashboards.views import readable
 from ikp_web.apps.dashboards.views.common import base_context, choose, seen
 from ikp_web.apps.dashboards.views.uncertainty_sources import uncertainty_sources
 from ikp_web.apps.scoring.models import Computation
@@ -49,12 +54,6 @@ STEP_INFO: dict[str, tuple[Any, str]] = {
 DOCS_DIR = Path(settings.BASE_DIR).parents[1] / "docs" / "methodology"
 
 
-def _yaml(value: Any) -> str:
-    if value in (None, {}, []):
-        return ""
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=90).strip()
-
-
 def stored_recipe(choice: Choice) -> dict[str, Any] | None:
     """The computation's recipe, parsed (cached when published)."""
 
@@ -69,20 +68,35 @@ def stored_recipe(choice: Choice) -> dict[str, Any] | None:
     return recipe or None
 
 
-@functools.lru_cache(maxsize=16)
-def _recipe_framework(framework_hash: str, text: str) -> Framework:
-    return Framework.from_dict(yaml.safe_load(text), file="recipe")
+#: frameworks stored in recipes, built once per process for each framework hash
+_RECIPE_FRAMEWORKS: dict[str, Framework] = {}
 
 
 def recipe_framework(choice: Choice, recipe: dict[str, Any] | None) -> Framework:
-    """The framework the computation ran with (stored in the recipe), else the edition's."""
+    """The framework the computation ran with (stored in the recipe; built once per framework
+    hash), else the edition's."""
     if recipe and isinstance(recipe.get("framework"), dict):
-        text = yaml.safe_dump(recipe["framework"], allow_unicode=True, sort_keys=True)
+        key = str(recipe.get("framework_hash") or "")
+        found = _RECIPE_FRAMEWORKS.get(key) if key else None
+        if found is not None:
+            return found
         try:
-            return _recipe_framework(str(recipe.get("framework_hash", "")), text)
+            fw = Framework.from_dict(copy.deepcopy(recipe["framework"]), file="recipe")
         except Exception:  # a recipe from another version may not validate: fall back
-            pass
+            return framework_of(choice.edition)
+        if key:
+            if len(_RECIPE_FRAMEWORKS) >= 16:
+                _RECIPE_FRAMEWORKS.pop(next(iter(_RECIPE_FRAMEWORKS)))
+            _RECIPE_FRAMEWORKS[key] = fw
+        return fw
     return framework_of(choice.edition)
+
+
+def _moment(value: Any) -> datetime | None:
+    """The recipe's ``created`` timestamp as a datetime the template formats (else None)."""
+    if isinstance(value, datetime):
+        return value
+    return parse_datetime(str(value)) if value else None
 
 
 def tree(
@@ -145,9 +159,9 @@ def steps(fw: Framework, recipe: dict[str, Any] | None) -> list[dict[str, Any]]:
                 "doc": info[1] if info else "",
                 "input": entry.get("input", ""),
                 "output": entry.get("output", ""),
-                "params": _yaml(params),
-                "effective": _yaml(effective),
-                "overrides": _yaml(overrides),
+                "params": readable.rows(params, key),
+                "effective": readable.rows(effective, key),
+                "overrides": readable.rows(overrides, key),
                 "input_hash": entry.get("input_hash", ""),
                 "version": entry.get("version", ""),
                 "timestamp": entry.get("timestamp", ""),
@@ -198,7 +212,7 @@ def methods(fw: Framework, recipe: dict[str, Any] | None, region_level: str) -> 
                 "level_name": names.REGION_LEVEL.get(level, level),
                 "method": names.label(names.CLASSES, str(spec.get("method", ""))),
                 "params": "; ".join(
-                    f"{k} = {', '.join(f'{x:g}' for x in v) if isinstance(v, list) else v}"
+                    f"{readable.key_name(k)}: {readable.value_text(v, k)}"
                     for k, v in params.items()
                 ),
                 "current": level == region_level,
@@ -249,7 +263,7 @@ def uncertainty(choice: Choice, fw: Framework) -> dict[str, Any] | None:
         )
     return {
         "runs": runs,
-        "spec": _yaml(spec_dump),
+        "spec": readable.rows(spec_dump),
         "stored_spec": isinstance(stored, dict),
         "sensitivity": sens,
     }
@@ -273,7 +287,8 @@ def methodology(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     classification = fw.classification
     labels = [(t.id, t.en or t.id) for t in classification.labels]
     cutoffs = [
-        (lvl, ", ".join(f"{c:g}" for c in values)) for lvl, values in classification.cutoffs.items()
+        (lvl, "; ".join(readable.number(c) for c in values))
+        for lvl, values in classification.cutoffs.items()
     ]
     applied = data.cutoffs.get(fw.root, ())
     meta = {
@@ -281,7 +296,7 @@ def methodology(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         "framework_hash": (recipe or {}).get("framework_hash") or fw.content_hash(),
         "ikp_version": (recipe or {}).get("ikp_version", ""),
         "recipe_format": (recipe or {}).get("format", ""),
-        "created": (recipe or {}).get("created", ""),
+        "created": _moment((recipe or {}).get("created")),
         "input_hash": choice.comp.input_hash or (recipe or {}).get("input_hash", ""),
         "input_shape": " × ".join(str(x) for x in (recipe or {}).get("input_shape", [])),
         "region_level": choice.level,
@@ -295,13 +310,17 @@ def methodology(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "methods": methods(fw, recipe, choice.level),
             "steps": steps(fw, recipe),
             "meta": meta,
-            "class_method": classification.method,
+            "class_method": names.label(names.CLASSES, classification.method),
             "class_labels": labels,
             "class_cutoffs": cutoffs,
-            "class_k": classification.k if classification.method == "mean_sd" else None,
-            "class_probs": classification.probs if classification.method == "quantile" else None,
+            "class_k": readable.number(classification.k)
+            if classification.method == "mean_sd"
+            else None,
+            "class_probs": "; ".join(readable.number(p) for p in classification.probs)
+            if classification.method == "quantile"
+            else None,
             "class_source": classification.source or "",
-            "applied_cutoffs": ", ".join(f"{c:.2f}" for c in applied),
+            "applied_cutoffs": "; ".join(number_format(round(c, 2), 2) for c in applied),
             "incidence_levels": [
                 (lv.code, lv.name.id, lv.name.en or lv.name.id, lv.weight)
                 for lv in fw.incidence_levels
@@ -324,6 +343,9 @@ def methodology(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 # --------------------------------------------------------------------------- docs pages
 
 _LINK = re.compile(r'href="([a-z0-9-]+)\.md(#[^"]*)?"')
+#: passages for developers (tests, benchmarks), kept in the repository's Markdown but not shown
+#: on the public site: ``<!-- dev -->`` … ``<!-- /dev -->``
+_DEV = re.compile(r"<!-- dev -->.*?<!-- /dev -->\n?", re.S)
 _OUTSIDE = re.compile(r'<a href="\.\./[^"]*">(.*?)</a>', re.S)
 
 
@@ -331,7 +353,7 @@ _OUTSIDE = re.compile(r'<a href="\.\./[^"]*">(.*?)</a>', re.S)
 def _render_doc(path: str, mtime: float) -> str:
     from markdown_it import MarkdownIt
 
-    text = Path(path).read_text("utf-8")
+    text = _DEV.sub("", Path(path).read_text("utf-8"))
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     out = md.render(text)
     base = reverse("dashboards:methodology_docs")

@@ -16,7 +16,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from ikp.framework import Framework
-from ikp.published import published_provinces_on_current_map, published_regencies_top10
+from ikp.published import (
+    PUBLISHED_REGION_EDITION,
+    published_provinces_on_current_map,
+    published_regencies_top10,
+)
+from ikp.regions import RegionRegistry
 from ikp.report import svgmap
 from ikp_web.apps.dashboards.maps import (
     district_map,
@@ -397,7 +402,7 @@ def indicator_context(choice: Choice, fw: Framework, code: str) -> dict[str, Any
 
 
 def bawaslu_figure(code: str, level: str) -> dict[str, Any] | None:
-    """Bawaslu's published IKP 2024 figure for this region (core ``ikp.published``): the 34
+    """Bawaslu's published IKP 2024 figure for this region (core ``ikp.published``): the
     province totals on today's map, or the published top 10 of kabupaten/kota."""
     figure = _bawaslu_figures().get((level, code))
     return dict(figure) if figure is not None else None
@@ -405,13 +410,16 @@ def bawaslu_figure(code: str, level: str) -> dict[str, Any] | None:
 
 @functools.lru_cache(maxsize=1)
 def _bawaslu_figures() -> dict[tuple[str, str], dict[str, Any]]:
+    """The published figures by (level, code); ``of``: how many regions the ranking covered,
+    counted in the region edition Bawaslu ranked (2022: 34 provinces, 514 kab/kota)."""
+    counts = RegionRegistry.load(PUBLISHED_REGION_EDITION, max_level=2).counts
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for rec in published_provinces_on_current_map().to_dict(orient="records"):
         out[("province", str(rec["region_code"]))] = {
             "score": float(rec["score"]),
             "class": str(rec["class"]),
             "rank": int(rec["rank"]),
-            "of": 34,
+            "of": counts[1],
             "source": str(rec["source"]),
             "note": str(rec["note"]),
         }
@@ -420,7 +428,7 @@ def _bawaslu_figures() -> dict[tuple[str, str], dict[str, Any]]:
             "score": float(rec["score"]),
             "class": str(rec["class"]),
             "rank": int(rec["rank"]),
-            "of": 514,
+            "of": counts[2],
             "source": str(rec["source"]),
             "note": "",
         }

@@ -12,12 +12,15 @@ uncertainty when done.
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.urls import reverse
@@ -37,6 +40,8 @@ from ikp_web.apps.scoring.services import (
     load_published_2024,
     start_compute,
 )
+from ikp_web.apps.submissions.models import Review, Submission
+from ikp_web.apps.submissions.services import review as submission_review
 from ikp_web.apps.submissions.services import store_counts
 
 DEMO_USERS = [
@@ -46,6 +51,17 @@ DEMO_USERS = [
     ("mitra", Profile.Role.PARTNER, None, "KPU (lembaga mitra)"),
     ("publik", Profile.Role.PUBLIC, None, ""),
 ]
+
+
+#: the sample submissions left open for data entry (``_demo_work``): Kabupaten Bogor in draft,
+#: Kota Bandung returned by Bawaslu Provinsi Jawa Barat
+DEMO_DRAFT = "32.01"
+DEMO_RETURNED = "32.73"
+DEMO_RETURN_COMMENT = (
+    "Mohon periksa kembali indikator I01: jumlah kejadian tingkat L3 tampak terlalu tinggi "
+    "dibanding pemilu sebelumnya; lampirkan sumbernya. / Please check indicator I01 again: the "
+    "number of level-L3 incidents looks too high against the previous election; add its source."
+)
 
 
 class Command(BaseCommand):
@@ -87,6 +103,7 @@ class Command(BaseCommand):
             "ikp-2024-provinsi": ("IKP 2024 provinsi (DATA SINTETIS)", "province"),
         }
         runs, background = opts["runs"], opts["background_uncertainty"]
+        reopen: list[Edition] = []
         for slug, (name, level) in editions.items():
             edition, created = Edition.objects.get_or_create(
                 slug=slug,
@@ -103,6 +120,8 @@ class Command(BaseCommand):
                 with self._phase(f"edisi contoh / sample edition {slug} (DATA SINTETIS)"):
                     self._seed_observations(edition)
                 self.stdout.write(f"edition {slug}: synthetic observations seeded")
+                if level == "regency":
+                    reopen.append(edition)
             if opts["no_compute"]:
                 continue
             if not edition.computations.filter(published=True).exists():
@@ -130,6 +149,8 @@ class Command(BaseCommand):
                 "edition ikp-2024-bawaslu-provinsi: Bawaslu's published results loaded"
             )
         self._demo_users(reset=opts["reset_passwords"])
+        for edition in reopen:
+            self._demo_work(edition)
 
     def _queue_uncertainty(self, edition: Edition, runs: int) -> None:
         """The Monte Carlo runs of a sample edition as a background job that publishes its
@@ -141,6 +162,7 @@ class Command(BaseCommand):
             edition,
             None,
             runs=runs,
+            inputs_of=edition.computations.filter(published=True).order_by("-version").first(),
             publish=f"ketidakpastian ditambahkan ({runs} simulasi Monte Carlo) / "
             f"uncertainty added ({runs} Monte Carlo runs); DATA SINTETIS",
         )
@@ -148,6 +170,32 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  ↻ ketidakpastian / uncertainty runs of {edition.slug} in the background: "
             f"job #{job.pk} {url}"
+        )
+
+    def _demo_work(self, edition: Edition) -> None:
+        """Data entry to try at once: after the complete sample was computed and published,
+        Kabupaten Bogor's submission is back in draft (the ``bogor`` login can open and save
+        it) and Kota Bandung's was returned by the province with a comment saying what to fix
+        (the ``jabar`` login can correct it). The published version and its background
+        uncertainty run keep the complete data (the job computes from the published inputs)."""
+        User = get_user_model()
+        draft = Submission.objects.get(edition=edition, region__code=DEMO_DRAFT)
+        draft.status = Submission.Status.DRAFT
+        draft.submitted_at = draft.verified_at = None
+        draft.save()
+        returned = Submission.objects.get(edition=edition, region__code=DEMO_RETURNED)
+        returned.status = Submission.Status.SUBMITTED
+        returned.verified_at = None
+        returned.save()
+        submission_review(
+            returned,
+            Review.Action.RETURN,
+            DEMO_RETURN_COMMENT,
+            actor=User.objects.filter(username="jabar").first(),
+        )
+        self.stdout.write(
+            f"edition {edition.slug}: {DEMO_DRAFT} in draft, {DEMO_RETURNED} returned "
+            "(data entry demo)"
         )
 
     def _framework(self, slug: str) -> FrameworkVersion:
@@ -166,11 +214,19 @@ class Command(BaseCommand):
         store_counts(edition, sample.counts, source=SYNTHETIC_LABEL)
 
     def _demo_users(self, *, reset: bool) -> None:
+        """One login per role. A new password is drawn when the user is created (or with
+        ``reset``) and kept in ``var/demo-logins.json`` (readable by the owner only, like
+        ``var/secret_key``), so that later starts print it again without hashing anew."""
         User = get_user_model()
+        store = Path(settings.VAR_DIR) / "demo-logins.json"
+        try:
+            known: dict[str, str] = json.loads(store.read_text("utf-8"))
+        except (OSError, ValueError):
+            known = {}
         lines = []
+        changed = False
         for username, role, region_code, organisation in DEMO_USERS:
             user = User.objects.filter(username=username).first()
-            password = None
             if user is None or reset:
                 password = secrets.token_urlsafe(9)
                 if user is None:
@@ -189,9 +245,15 @@ class Command(BaseCommand):
                     user.is_staff = True
                     user.is_superuser = True
                     user.save()
-            lines.append(
-                (username, role, region_code or "-", password or "(unchanged; --reset-passwords)")
-            )
+                known[username] = password
+                changed = True
+            shown = known.get(username, "(unchanged; ikp serve --reset-passwords)")
+            lines.append((username, role, region_code or "-", shown))
+        if changed:
+            store.parent.mkdir(parents=True, exist_ok=True)
+            store.touch(mode=0o600)
+            store.chmod(0o600)
+            store.write_text(json.dumps(known, indent=1), "utf-8")
         self.stdout.write("\nDemo logins / akun demo:")
         for username, role, region, password in lines:
             self.stdout.write(f"  {role:<9} {username:<8} wilayah {region:<6} password: {password}")
