@@ -182,6 +182,12 @@ def test_settings_are_readable_text_in_each_language(d: DashData) -> None:
         )
         for marker in ("/work/", "/home/", "/tmp/", "src/ikp", "TODO", "FIXME", ".py"):
             assert marker not in main, marker
+        # stored code words of fixed settings are named, not shown as they are stored
+        values = re.findall(r"<td>([^<]*)</td>", main)
+        for word in ("coinr", "exclude", "quantile", "ua", "sa", "negbin", "poisson"):
+            assert word not in values, word
+    normalize_en = english.split('<li data-step="normalize">', 1)[1].split("</li>", 1)[0]
+    assert "as COINr does" in normalize_en
 
 
 @pytest.mark.parametrize("page", ["README", "uncertainty", "pipeline", "normalize"])

@@ -64,6 +64,32 @@ KEY_NAMES: dict[str, Any] = {
     "scale": gettext_lazy("skala"),
     "centre": gettext_lazy("dipusatkan pada nilai tercatat"),
 }
+#: names of the settings' fixed values (by setting key, then value), so that no code word such
+#: as ``coinr`` or ``ua`` is shown as it is stored
+VALUE_NAMES: dict[str, dict[str, Any]] = {
+    "constant": {
+        "coinr": gettext_lazy("dikeluarkan, bobot saudaranya disesuaikan (seperti COINr)"),
+        "lower": gettext_lazy("diberi nilai batas bawah"),
+    },
+    "other_scale_classes": {
+        "exclude": gettext_lazy("tidak diklasifikasi"),
+        "quantile": gettext_lazy("diklasifikasi dengan batas kuantil yang setara"),
+    },
+    "method": {
+        "ua": gettext_lazy("analisis ketidakpastian"),
+        "sa": gettext_lazy("analisis sensitivitas (indeks Sobol)"),
+    },
+    "targets": {
+        "index": gettext_lazy("indeks"),
+        "all": gettext_lazy("semua komponen"),
+    },
+    "model": {
+        "poisson": gettext_lazy("Poisson"),
+        "negbin": gettext_lazy("binomial negatif"),
+        "none": gettext_lazy("tidak ada"),
+    },
+    "scale": {"same": gettext_lazy("skala yang sama")},
+}
 #: the method names of each kind of setting, by the key the method sits under
 METHOD_TABLES: dict[str, dict[str, Any]] = {
     "normalize": names.NORMALIZE,
@@ -109,7 +135,8 @@ def value_text(value: Any, key: str = "", kind: str = "") -> str:
     if isinstance(value, str):
         if key == "method" and kind in METHOD_TABLES:
             return names.label(METHOD_TABLES[kind], value)
-        return value
+        named = VALUE_NAMES.get(key, {}).get(value)
+        return str(named) if named is not None else value
     if isinstance(value, dict):
         if set(value) >= {"id"} and set(value) <= {"id", "en"}:  # a bilingual label
             return " / ".join(str(v) for v in value.values() if v)
