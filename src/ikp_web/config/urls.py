@@ -12,6 +12,7 @@ urlpatterns = [
     path("data/", include("ikp_web.apps.submissions.urls")),
     path("hitung/", include("ikp_web.apps.scoring.urls")),
     path("laporan/", include("ikp_web.apps.incidents.urls")),
+    path("peringatan/", include("ikp_web.apps.alerts.urls")),
     path("", include("ikp_web.apps.dashboards.urls")),
 ]
 

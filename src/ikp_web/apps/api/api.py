@@ -750,3 +750,10 @@ def get_job(request: HttpRequest, job_id: JobId) -> dict[str, Any]:
 from ikp_web.apps.incidents.api import router as incidents_router  # noqa: E402
 
 api.add_router("/incidents", incidents_router)
+
+# --------------------------------------------------------------------------------------------
+# alerts (``ikp_web.apps.alerts.api``)
+
+from ikp_web.apps.alerts.api import router as alerts_router  # noqa: E402
+
+api.add_router("/alerts", alerts_router)

@@ -34,6 +34,7 @@ from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.core.services import audit
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.incidents.models import Incident, IncidentEvent, IncidentEvidence
+from ikp_web.apps.incidents.signals import incident_reviewed
 from ikp_web.apps.regions.models import Region
 from ikp_web.apps.submissions.spreadsheets import framework_of
 from ikp_web.config import constants as c
@@ -382,4 +383,5 @@ def review(
         region=incident.regency.code,
         note=note,
     )
+    incident_reviewed.send(sender=Incident, incident=incident, action=action)
     return incident

@@ -1,0 +1,326 @@
+"""Alert rules (*aturan peringatan*): pure, vectorised evaluation over a region-state table and an
+incident table. No Django, no database: the web layer (``ikp_web.apps.alerts``) builds the tables
+and stores what this module returns.
+
+Inputs
+------
+* a **region-state table**, one row per region × component (``component`` is a node code of the
+  framework: the index root such as ``IKP``, a dimension ``D1`` or a sub-dimension ``D1.S1``):
+  ``region_code``, ``parent_code``, ``component``, ``published_score``, ``published_class``,
+  ``current_score``, ``current_class`` and ``prob_<label>`` columns (``prob_tinggi``: the
+  probability of class *tinggi* from the uncertainty analysis). "Published" is the published
+  snapshot; "current" is what the index says now (the live index, or the published snapshot
+  again until there is one).
+* an **incident table**, one row per verified incident: ``incident_id``, ``region_code`` (the
+  kab/kota), ``province_code``, ``indicator_code``, ``occurred_at`` (naive times, here and in
+  ``at``, are taken as UTC).
+* the rules (:class:`Rule`) and, for components above indicators, which indicator codes each
+  component covers (``component_indicators``).
+
+Output: a list of :class:`Trigger` records, one per rule × region that fires, each with the
+values that made it fire and an explanation naming the indicators and incidents involved.
+
+Kinds
+-----
+``class_transition``  the current class is ``to_class`` and the published one is in
+                      ``from_classes`` (empty: any other class), e.g. sedang → tinggi.
+``score_rise``        current score − published score > ``points``.
+``spike``             verified incidents of the component's indicators in the last
+                      ``window_days`` days ≥ ``min_count``, and (if ``rate_factor`` is set)
+                      > ``rate_factor`` × the region's baseline (the count in the
+                      ``baseline_days`` before the window, scaled to the window's length).
+``prob_threshold``    P(``label``) > ``threshold``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+KINDS = ("class_transition", "score_rise", "spike", "prob_threshold")
+
+STATE_COLUMNS = (
+    "region_code",
+    "parent_code",
+    "component",
+    "published_score",
+    "published_class",
+    "current_score",
+    "current_class",
+)
+INCIDENT_COLUMNS = ("incident_id", "region_code", "province_code", "indicator_code", "occurred_at")
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    #: the days of verified incidents an explanation lists (and a spike counts)
+    window_days: int = Field(7, ge=1, le=366)
+
+
+class ClassTransitionParams(_Params):
+    from_classes: list[str] = Field(default_factory=list, max_length=10)
+    to_class: str = Field("tinggi", min_length=1, max_length=32)
+
+
+class ScoreRiseParams(_Params):
+    points: float = Field(..., gt=0, le=100)
+
+
+class SpikeParams(_Params):
+    min_count: int = Field(1, ge=1, le=100_000)
+    rate_factor: float | None = Field(None, gt=0, le=1000)
+    baseline_days: int = Field(90, ge=1, le=3660)
+
+
+class ProbThresholdParams(_Params):
+    label: str = Field("tinggi", min_length=1, max_length=32)
+    threshold: float = Field(..., ge=0, lt=1)
+
+
+PARAMS: dict[str, type[_Params]] = {
+    "class_transition": ClassTransitionParams,
+    "score_rise": ScoreRiseParams,
+    "spike": SpikeParams,
+    "prob_threshold": ProbThresholdParams,
+}
+
+
+def check_params(kind: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` validated for ``kind`` and completed with defaults; raises ``ValueError``
+    (a pydantic ``ValidationError`` listing every problem) when they are not valid."""
+    if kind not in PARAMS:
+        raise ValueError(f"Rule.kind must be one of {set(KINDS)}; got {kind!r}")
+    return PARAMS[kind].model_validate(dict(params)).model_dump()
+
+
+class Rule(BaseModel):
+    """One rule: a stable slug, a kind, the component it watches and its parameters."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    slug: str = Field(..., min_length=1, max_length=64)
+    kind: Literal["class_transition", "score_rise", "spike", "prob_threshold"]
+    component: str = Field("IKP", min_length=1, max_length=32)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _valid_params(self) -> Rule:
+        object.__setattr__(self, "params", check_params(self.kind, self.params))
+        return self
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A rule that fired for a region: the values it read and why it fired."""
+
+    rule: str
+    kind: str
+    region_code: str
+    component: str
+    values: dict[str, Any]
+    explanation: dict[str, Any] = field(default_factory=dict)
+
+
+def _num(value: Any) -> float | None:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(out) else round(out, 4)
+
+
+def _window_incidents(
+    incidents: pd.DataFrame,
+    indicators: Collection[str] | None,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+) -> pd.DataFrame:
+    """Incidents of ``indicators`` (all if None) in ``(start, end]``, one row per region they
+    count for: their kab/kota and their province."""
+    when = incidents["occurred_at"]
+    mask = (when > start) & (when <= end)
+    if indicators is not None:
+        mask &= incidents["indicator_code"].isin(list(indicators))
+    rows = incidents.loc[mask, ["incident_id", "region_code", "province_code", "indicator_code"]]
+    by_province = rows.assign(region_code=rows["province_code"])
+    return pd.concat([rows, by_province], ignore_index=True)[
+        ["incident_id", "region_code", "indicator_code"]
+    ]
+
+
+def _evidence(window: pd.DataFrame) -> dict[str, tuple[list[int], list[str]]]:
+    """Per region: the incident ids and the indicator codes of ``window``, sorted."""
+    out: dict[str, tuple[list[int], list[str]]] = {}
+    if window.empty:
+        return out
+    grouped = window.sort_values(["region_code", "incident_id"]).groupby("region_code", sort=False)
+    for code, part in grouped:
+        out[str(code)] = (
+            [int(i) for i in part["incident_id"].unique()],
+            sorted({str(c) for c in part["indicator_code"]}),
+        )
+    return out
+
+
+def _sentence(rule: Rule, values: Mapping[str, Any]) -> tuple[str, str]:
+    """The explanation sentence, in Indonesian and English, naming the numbers involved."""
+    c, p = rule.component, rule.params
+    if rule.kind == "class_transition":
+        return (
+            f"Kelas {c} berubah dari {values['published_class']} menjadi "
+            f"{values['current_class']} (skor {values['published_score']} → "
+            f"{values['current_score']}).",
+            f"{c} class changed from {values['published_class']} to {values['current_class']} "
+            f"(score {values['published_score']} → {values['current_score']}).",
+        )
+    if rule.kind == "score_rise":
+        return (
+            f"Skor {c} naik {values['rise']} poin (> {p['points']}): "
+            f"{values['published_score']} → {values['current_score']}.",
+            f"{c} score rose by {values['rise']} points (> {p['points']}): "
+            f"{values['published_score']} → {values['current_score']}.",
+        )
+    if rule.kind == "spike":
+        return (
+            f"{values['count']} kejadian terverifikasi pada {c} dalam {p['window_days']} hari "
+            f"(ambang {p['min_count']}; dasar {values['baseline']}).",
+            f"{values['count']} verified incidents in {c} within {p['window_days']} days "
+            f"(threshold {p['min_count']}; baseline {values['baseline']}).",
+        )
+    return (
+        f"P({p['label']}) untuk {c} = {values['probability']} (> {p['threshold']}).",
+        f"P({p['label']}) for {c} = {values['probability']} (> {p['threshold']}).",
+    )
+
+
+def _fired_states(rule: Rule, states: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The state rows for which a state-based rule fires, and the value columns it reports."""
+    p = rule.params
+    rows = states[states["component"] == rule.component]
+    cols = {
+        "published_score": "published_score",
+        "current_score": "current_score",
+        "published_class": "published_class",
+        "current_class": "current_class",
+    }
+    if rule.kind == "class_transition":
+        current = rows["current_class"].astype(str)
+        published = rows["published_class"].astype(str)
+        mask = (current == p["to_class"]) & (published != p["to_class"])
+        if p["from_classes"]:
+            mask &= published.isin(p["from_classes"])
+        return rows[mask], cols
+    if rule.kind == "score_rise":
+        rise = rows["current_score"].astype(float) - rows["published_score"].astype(float)
+        fired = rows.assign(rise=rise.round(4))[rise > p["points"]]
+        return fired, {**cols, "rise": "rise"}
+    column = f"prob_{p['label']}"
+    if column not in rows.columns:
+        return rows.iloc[0:0], cols
+    prob = rows[column].astype(float)
+    return rows.assign(probability=prob.round(4))[prob > p["threshold"]], {
+        "probability": "probability",
+        "current_class": "current_class",
+        "current_score": "current_score",
+    }
+
+
+def _spike(
+    rule: Rule,
+    states: pd.DataFrame,
+    incidents: pd.DataFrame,
+    indicators: Collection[str] | None,
+    at: pd.Timestamp,
+) -> pd.DataFrame:
+    """Regions (of the state table) where the rule's spike condition holds, with ``count`` and
+    ``baseline`` columns."""
+    p = rule.params
+    window = pd.Timedelta(days=p["window_days"])
+    recent = _window_incidents(incidents, indicators, at - window, at)
+    before = _window_incidents(
+        incidents, indicators, at - window - pd.Timedelta(days=p["baseline_days"]), at - window
+    )
+    regions = states.drop_duplicates("region_code")[["region_code"]].set_index("region_code")
+    count = recent.groupby("region_code")["incident_id"].nunique()
+    base = before.groupby("region_code")["incident_id"].nunique()
+    regions["count"] = count.reindex(regions.index).fillna(0).astype(int)
+    regions["baseline"] = (
+        base.reindex(regions.index).fillna(0) * p["window_days"] / p["baseline_days"]
+    ).round(4)
+    mask = regions["count"] >= p["min_count"]
+    if p["rate_factor"] is not None:
+        mask &= regions["count"] > p["rate_factor"] * regions["baseline"]
+    fired: pd.DataFrame = regions[mask].reset_index()
+    return fired
+
+
+def evaluate(
+    rules: Sequence[Rule],
+    states: pd.DataFrame,
+    incidents: pd.DataFrame | None = None,
+    *,
+    at: dt.datetime,
+    component_indicators: Mapping[str, Collection[str]] | None = None,
+) -> list[Trigger]:
+    """Every rule × region that fires at ``at``, in rule order then region-code order.
+
+    ``component_indicators`` maps a component code to the indicator codes under it (an
+    indicator maps to itself when absent; the index root, when absent, covers every
+    indicator)."""
+    missing = [c for c in STATE_COLUMNS if c not in states.columns]
+    if missing:
+        raise ValueError(f"the region-state table lacks the columns {missing}")
+    if incidents is None:
+        incidents = pd.DataFrame({c: [] for c in INCIDENT_COLUMNS})
+    incidents = incidents.assign(occurred_at=pd.to_datetime(incidents["occurred_at"], utc=True))
+    when = pd.Timestamp(at)
+    when = when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
+    mapping = component_indicators or {}
+    root_codes = set(states["component"]) - set(mapping)
+    out: list[Trigger] = []
+    for rule in rules:
+        indicators = mapping.get(rule.component)
+        if indicators is None and rule.component not in root_codes:
+            indicators = [rule.component]
+        days = pd.Timedelta(days=rule.params["window_days"])
+        evidence = _evidence(_window_incidents(incidents, indicators, when - days, when))
+        if rule.kind == "spike":
+            fired = _spike(rule, states, incidents, indicators, when)
+            value_cols = {"count": "count", "baseline": "baseline"}
+        else:
+            fired, value_cols = _fired_states(rule, states)
+        fired = fired.sort_values("region_code")
+        columns = {k: fired[v].tolist() for k, v in value_cols.items()}
+        for i, code in enumerate(fired["region_code"].astype(str)):
+            values = {
+                k: (_num(col[i]) if k not in ("published_class", "current_class") else col[i])
+                for k, col in columns.items()
+            }
+            if "count" in values:
+                values["count"] = int(columns["count"][i])
+            ids, codes = evidence.get(code, ([], []))
+            text_id, text_en = _sentence(rule, values)
+            out.append(
+                Trigger(
+                    rule=rule.slug,
+                    kind=rule.kind,
+                    region_code=code,
+                    component=rule.component,
+                    values=values,
+                    explanation={
+                        "text_id": text_id,
+                        "text_en": text_en,
+                        "indicators": codes,
+                        "incidents": ids,
+                        "window_days": rule.params["window_days"],
+                    },
+                )
+            )
+    return out

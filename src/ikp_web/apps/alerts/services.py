@@ -1,0 +1,488 @@
+"""Alerts: build the tables the core rules read (:mod:`ikp.alert_rules`), store what fires, move
+alerts through their lifecycle, and deliver them to subscribers (e-mail now or in a daily digest,
+signed webhooks retried with backoff).
+
+Who sees an alert (the list, the API, deliveries):
+
+* Bawaslu RI: every alert.
+* Bawaslu provinsi: alerts of its province and its kab/kota; Bawaslu kab/kota: its own region.
+* Partner agencies: the alerts their subscriptions match, and the public alerts.
+* The public role (logged in): the public alerts only.
+
+Public alerts: those of a rule marked ``public`` raised from a *published* snapshot (never from
+the live index); the feed lists them.
+
+Who may act: RI and offices in scope acknowledge and close; a partner acknowledges the alerts its
+subscriptions match (its receipt), and closes none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ikp import alert_rules
+from ikp_web.apps.accounts import services as scope
+from ikp_web.apps.alerts.models import Alert, AlertEvent, AlertRule, Delivery, Subscription
+from ikp_web.apps.frameworks.models import Edition
+from ikp_web.apps.incidents.models import Incident
+from ikp_web.apps.regions.models import Region
+from ikp_web.apps.scoring.queries import current_published
+from ikp_web.config import constants as c
+
+log = logging.getLogger(__name__)
+
+S = Alert.Status
+#: webhook attempts before a delivery is given up, and the first retry's delay (doubling)
+WEBHOOK_ATTEMPTS = 5
+WEBHOOK_BACKOFF_SECONDS = 30
+WEBHOOK_TIMEOUT_SECONDS = 10
+
+
+class NotAllowed(PermissionError):
+    pass
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def current_states(edition: Edition, components: Iterable[str] | None = None) -> pd.DataFrame:
+    """The region-state table of ``edition`` for :func:`ikp.alert_rules.evaluate`: one row per
+    region × component (``components``: all when None) of the latest published computation.
+
+    Today "current" is the published snapshot itself (``current_*`` = ``published_*``), so the
+    state-based rules only fire once the live index (issue 8) replaces the ``current_*`` columns
+    and ``prob_*`` with its live results; this function is the one place to change. The table is
+    empty when nothing is published."""
+    comp = current_published(edition)
+    columns = [*alert_rules.STATE_COLUMNS, "computation_id"]
+    if comp is None:
+        return pd.DataFrame({k: [] for k in columns})
+    qs = comp.results.all()
+    if components is not None:
+        qs = qs.filter(node_code__in=list(components))
+    rows = list(
+        qs.values_list(
+            "region__code", "region__parent__code", "node_code", "score", "klass",
+            "class_probabilities",
+        )
+    )  # fmt: skip
+    frame = pd.DataFrame(
+        [r[:5] for r in rows],
+        columns=["region_code", "parent_code", "component", "published_score", "published_class"],
+    )
+    frame["parent_code"] = frame["parent_code"].fillna("")
+    frame["published_score"] = frame["published_score"].astype(float)
+    frame["current_score"] = frame["published_score"]
+    frame["current_class"] = frame["published_class"]
+    labels = sorted({k for r in rows for k in (r[5] or {})})
+    for label in labels:
+        frame[f"prob_{label}"] = [(r[5] or {}).get(label) for r in rows]
+    frame["computation_id"] = comp.pk
+    return frame
+
+
+def incident_table(edition: Edition) -> pd.DataFrame:
+    """The verified incidents of ``edition`` as the core's incident table."""
+    rows = Incident.objects.filter(edition=edition, status=Incident.Status.VERIFIED).values_list(
+        "pk", "regency__code", "province__code", "indicator_code", "occurred_at"
+    )
+    return pd.DataFrame(list(rows), columns=list(alert_rules.INCIDENT_COLUMNS))
+
+
+def component_indicators(edition: Edition) -> dict[str, tuple[str, ...]]:
+    framework = edition.framework.framework()
+    return {code: framework.indicators_under(code) for code in framework.nodes}
+
+
+def core_rules(rules: Iterable[AlertRule]) -> list[alert_rules.Rule]:
+    return [
+        alert_rules.Rule(slug=r.slug, kind=r.kind, component=r.component, params=r.params)  # type: ignore[arg-type]
+        for r in rules
+    ]
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def evaluate_edition(
+    edition: Edition, *, at: dt.datetime | None = None, notify: bool = True
+) -> list[Alert]:
+    """Evaluate every enabled rule for every region of ``edition`` and raise the alerts that
+    fire (none while one is open for the same rule and region); deliver them if ``notify``."""
+    at = at or timezone.now()
+    rules = list(AlertRule.objects.filter(enabled=True))
+    if not rules:
+        return []
+    states = current_states(edition, {r.component for r in rules})
+    if states.empty:
+        return []
+    triggers = alert_rules.evaluate(
+        core_rules(rules),
+        states,
+        incident_table(edition),
+        at=at,
+        component_indicators=component_indicators(edition),
+    )
+    computation_id = int(states["computation_id"].iloc[0])
+    alerts = raise_alerts(edition, triggers, at=at, computation_id=computation_id)
+    if notify and alerts:
+        dispatch(alerts)
+    return alerts
+
+
+def raise_alerts(
+    edition: Edition,
+    triggers: Sequence[alert_rules.Trigger],
+    *,
+    at: dt.datetime,
+    computation_id: int | None = None,
+    source: str = Alert.Source.PUBLISHED,
+) -> list[Alert]:
+    """Store one alert per trigger, skipping each rule × region that already has an open one
+    (checked first, and enforced by the partial unique constraint for racing evaluations)."""
+    rules = {r.slug: r for r in AlertRule.objects.filter(slug__in={t.rule for t in triggers})}
+    regions = dict(
+        Region.objects.filter(
+            edition=edition.region_edition, code__in={t.region_code for t in triggers}
+        ).values_list("code", "pk")
+    )
+    still_open = set(
+        Alert.objects.exclude(status=S.CLOSED)
+        .filter(rule__in=rules.values())
+        .values_list("rule_id", "region_id")
+    )
+    out: list[Alert] = []
+    for t in triggers:
+        rule, region_id = rules.get(t.rule), regions.get(t.region_code)
+        if rule is None or region_id is None or (rule.pk, region_id) in still_open:
+            continue
+        try:
+            with transaction.atomic():
+                alert = Alert.objects.create(
+                    rule=rule,
+                    region_id=region_id,
+                    edition=edition,
+                    computation_id=computation_id,
+                    source=source,
+                    component=t.component,
+                    values=t.values,
+                    explanation=t.explanation,
+                    raised_at=at,
+                )
+                AlertEvent.objects.create(
+                    alert=alert, to_status=S.OPEN, note=t.explanation["text_id"]
+                )
+        except IntegrityError:
+            continue  # another evaluation opened it meanwhile
+        still_open.add((rule.pk, region_id))
+        out.append(alert)
+    return out
+
+
+# --------------------------------------------------------------------------- scope and lifecycle
+
+
+def _public_q() -> Q:
+    return Q(rule__public=True, source=Alert.Source.PUBLISHED)
+
+
+def _subscription_q(sub: Subscription) -> Q:
+    q = Q()
+    regions = [r.pk for r in sub.regions.all()]
+    if regions:
+        where = Q(region__in=regions)
+        if sub.include_children:
+            where |= Q(region__parent__in=regions)
+        q &= where
+    if sub.components:
+        q &= Q(component__in=sub.components)
+    if sub.kinds:
+        q &= Q(rule__kind__in=sub.kinds)
+    return q
+
+
+def _subscribed_q(user: Any) -> Q:
+    q = Q(pk__in=[])
+    for sub in Subscription.objects.filter(user=user).prefetch_related("regions"):
+        q |= _subscription_q(sub)
+    return q
+
+
+def scope_q(user: Any) -> Q:
+    """The alerts ``user`` may see (see the module docstring)."""
+    role = scope.role_of(user)
+    if role == c.ROLE_RI:
+        return Q()
+    if role in (c.ROLE_PROVINCE, c.ROLE_REGENCY):
+        return scope.region_filter(user, prefix="region__")
+    if role == c.ROLE_PARTNER:
+        return _subscribed_q(user) | _public_q()
+    if getattr(user, "is_authenticated", False):
+        return _public_q()
+    return Q(pk__in=[])
+
+
+def visible_to(user: Any) -> QuerySet[Alert]:
+    return (
+        Alert.objects.filter(scope_q(user))
+        .select_related("rule", "region", "edition")
+        .order_by("-raised_at", "-pk")
+    )
+
+
+def public_alerts() -> QuerySet[Alert]:
+    """Alerts of public rules, from published snapshots, on editions with a published
+    computation (the feed)."""
+    return (
+        Alert.objects.filter(_public_q(), edition__computations__published=True)
+        .distinct()
+        .select_related("rule", "region", "edition")
+        .order_by("-raised_at", "-pk")
+    )
+
+
+def can_see(user: Any, alert: Alert) -> bool:
+    return visible_to(user).filter(pk=alert.pk).exists()
+
+
+def can_acknowledge(user: Any, alert: Alert) -> bool:
+    role = scope.role_of(user)
+    if role == c.ROLE_PARTNER:
+        return Alert.objects.filter(_subscribed_q(user), pk=alert.pk).exists()
+    return can_close(user, alert)
+
+
+def can_close(user: Any, alert: Alert) -> bool:
+    role = scope.role_of(user)
+    return role in (c.ROLE_RI, c.ROLE_PROVINCE, c.ROLE_REGENCY) and can_see(user, alert)
+
+
+def change_status(alert: Alert, to: str, note: str = "", *, actor: Any) -> Alert:
+    """open → acknowledged → closed (or open → closed), with a note and the actor recorded.
+    Closing needs a note."""
+    allowed = {S.OPEN: {S.ACKNOWLEDGED, S.CLOSED}, S.ACKNOWLEDGED: {S.CLOSED}}
+    note = note.strip()
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if to not in allowed.get(alert.status, set()):
+            raise ValueError(f"an alert cannot go from {alert.status} to {to}")
+        may = can_close if to == S.CLOSED else can_acknowledge
+        if not may(actor, alert):
+            raise NotAllowed("not allowed")
+        if to == S.CLOSED and not note:
+            raise ValueError("closing an alert needs a note")
+        before = alert.status
+        alert.status = to
+        if note:
+            alert.notes = f"{alert.notes}\n{note}".strip()
+        alert.save(update_fields=["status", "notes", "updated"])
+        AlertEvent.objects.create(
+            alert=alert, from_status=before, to_status=to, note=note, by=actor
+        )
+    return alert
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+def matches(sub: Subscription, alert: Alert) -> bool:
+    """Does ``sub`` ask for ``alert`` (regions with or without children, components, kinds)?"""
+    regions = {r.pk for r in sub.regions.all()}
+    if regions and not (
+        alert.region_id in regions or (sub.include_children and alert.region.parent_id in regions)
+    ):
+        return False
+    if sub.components and alert.component not in sub.components:
+        return False
+    return not (sub.kinds and alert.rule.kind not in sub.kinds)
+
+
+def may_receive(sub: Subscription, alert: Alert) -> bool:
+    """The subscriber's role allows them to see ``alert`` (a partner: everything it subscribes
+    to; the public role: public alerts)."""
+    role = scope.role_of(sub.user)
+    if role in (c.ROLE_RI, c.ROLE_PARTNER):
+        return True
+    if role in (c.ROLE_PROVINCE, c.ROLE_REGENCY):
+        return scope.can_edit_region(sub.user, alert.region)
+    return alert.is_public
+
+
+def recipients(alert: Alert) -> list[Subscription]:
+    subs = Subscription.objects.filter(active=True, user__is_active=True)
+    subs = subs.select_related("user", "user__profile", "user__profile__region")
+    return [
+        s for s in subs.prefetch_related("regions") if matches(s, alert) and may_receive(s, alert)
+    ]
+
+
+def dispatch(alerts: Sequence[Alert]) -> None:
+    """Deliver new alerts: immediate e-mails now, webhooks through the task queue; digest
+    subscriptions wait for :func:`send_digests`."""
+    from ikp_web.apps.alerts.tasks import webhook_task
+
+    for alert in alerts:
+        for sub in recipients(alert):
+            if sub.channel == Subscription.Channel.WEBHOOK:
+                webhook_task(sub.pk, [alert.pk], 1)
+            elif sub.email_mode == Subscription.EmailMode.IMMEDIATE:
+                send_email(sub, [alert])
+
+
+def alert_text(alert: Alert) -> tuple[str, str]:
+    """An alert in Bahasa Indonesia and in English (plain text)."""
+    e = alert.explanation
+    where = f"{alert.region.code} {alert.region.name}"
+    incidents = ", ".join(f"#{i}" for i in e.get("incidents", [])) or "-"
+    indicators = ", ".join(e.get("indicators", [])) or "-"
+    url = f"{getattr(settings, 'IKP_SITE_URL', '')}/peringatan/{alert.pk}/"
+    text_id = (
+        f"Peringatan #{alert.pk} ({alert.rule.name}) untuk {where}, {alert.edition.name}.\n"
+        f"{e.get('text_id', '')}\nIndikator: {indicators}. Kejadian: {incidents}.\n{url}"
+    )
+    text_en = (
+        f"Alert #{alert.pk} ({alert.rule.name}) for {where}, {alert.edition.name}.\n"
+        f"{e.get('text_en', '')}\nIndicators: {indicators}. Incidents: {incidents}.\n{url}"
+    )
+    return text_id, text_en
+
+
+def send_email(sub: Subscription, alerts: Sequence[Alert], *, digest: bool = False) -> Delivery:
+    """One e-mail with ``alerts`` (Bahasa Indonesia first, then English), logged as a
+    delivery."""
+    texts = [alert_text(a) for a in alerts]
+    if digest:
+        subject = f"[IKP] Ringkasan peringatan harian / Daily alert digest ({len(alerts)})"
+    else:
+        a = alerts[0]
+        subject = f"[IKP] Peringatan / Alert: {a.rule.name}, {a.region.name}"
+    body = (
+        "\n\n".join(t[0] for t in texts)
+        + "\n\n---- English ----\n\n"
+        + "\n\n".join(t[1] for t in texts)
+    )
+    delivery = Delivery(subscription=sub, channel=Subscription.Channel.EMAIL, attempt=1)
+    try:
+        send_mail(subject, body, None, [sub.user.email], fail_silently=False)
+        delivery.status = Delivery.Status.SENT
+    except Exception as exc:  # an SMTP or socket error: logged on the delivery
+        log.warning("alert e-mail to subscription %s failed: %s", sub.pk, exc)
+        delivery.status = Delivery.Status.FAILED
+        delivery.error = str(exc)[:2000]
+    delivery.save()
+    delivery.alerts.set(alerts)
+    return delivery
+
+
+def send_digests(now: dt.datetime | None = None) -> list[Delivery]:
+    """The daily digest: per digest subscription, one e-mail with the alerts it matches that
+    were raised since its last digest (or since it was created)."""
+    now = now or timezone.now()
+    out: list[Delivery] = []
+    subs = Subscription.objects.filter(
+        active=True,
+        channel=Subscription.Channel.EMAIL,
+        email_mode=Subscription.EmailMode.DIGEST,
+    ).select_related("user")
+    for sub in subs.prefetch_related("regions"):
+        since = sub.digest_sent_at or sub.created
+        new = Alert.objects.filter(raised_at__gt=since, raised_at__lte=now)
+        alerts = [
+            a
+            for a in new.select_related("rule", "region", "edition").order_by("raised_at", "pk")
+            if matches(sub, a) and may_receive(sub, a)
+        ]
+        if alerts:
+            out.append(send_email(sub, alerts, digest=True))
+        sub.digest_sent_at = now
+        sub.save(update_fields=["digest_sent_at"])
+    return out
+
+
+def payload(alerts: Sequence[Alert]) -> dict[str, Any]:
+    return {"alerts": [alert_json(a) for a in alerts]}
+
+
+def alert_json(alert: Alert) -> dict[str, Any]:
+    return {
+        "id": alert.pk,
+        "rule": alert.rule.slug,
+        "kind": alert.rule.kind,
+        "level": alert.rule.level,
+        "region": {"code": alert.region.code, "name": alert.region.name},
+        "edition": alert.edition.slug,
+        "component": alert.component,
+        "source": alert.source,
+        "status": alert.status,
+        "raised_at": alert.raised_at.isoformat(),
+        "values": alert.values,
+        "explanation": alert.explanation,
+    }
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=<hex>``: HMAC-SHA256 of ``<timestamp>.<body>`` with the subscription's
+    secret."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
+
+
+def post_webhook(sub: Subscription, alert_ids: Sequence[int], attempt: int) -> Delivery:
+    """One attempt to POST the alerts to the subscription's URL, logged as a delivery: sent on
+    a 2xx answer; otherwise retrying (attempts left) or failed."""
+    alerts = list(
+        Alert.objects.filter(pk__in=alert_ids).select_related("rule", "region", "edition")
+    )
+    body = json.dumps(payload(alerts), ensure_ascii=False, sort_keys=True).encode()
+    timestamp = str(int(timezone.now().timestamp()))
+    request = urllib.request.Request(
+        sub.webhook_url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "ikp-alerts/1",
+            "X-IKP-Timestamp": timestamp,
+            "X-IKP-Signature": signature(sub.webhook_secret, timestamp, body),
+            "X-IKP-Delivery-Attempt": str(attempt),
+        },
+    )
+    delivery = Delivery(subscription=sub, channel=Subscription.Channel.WEBHOOK, attempt=attempt)
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310  (the URL is an http(s) URLField)
+            delivery.response_code = response.status
+    except urllib.error.HTTPError as exc:
+        delivery.response_code = exc.code
+        delivery.error = f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        delivery.error = str(exc)[:2000]
+    ok = delivery.response_code is not None and 200 <= delivery.response_code < 300
+    if ok:
+        delivery.status = Delivery.Status.SENT
+    elif attempt < WEBHOOK_ATTEMPTS:
+        delivery.status = Delivery.Status.RETRYING
+    else:
+        delivery.status = Delivery.Status.FAILED
+    delivery.save()
+    delivery.alerts.set(alerts)
+    return delivery
+
+
+def backoff(attempt: int) -> int:
+    """Seconds before attempt ``attempt + 1``: 30, 60, 120, 240 …"""
+    return int(WEBHOOK_BACKOFF_SECONDS * 2 ** (attempt - 1))

@@ -1,0 +1,127 @@
+"""The pure alert rules (:mod:`ikp.alert_rules`): each kind fires exactly where it should and
+explains itself; parameters are validated per kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from pydantic import ValidationError
+
+from ikp.alert_rules import Rule, check_params, evaluate
+
+AT = dt.datetime(2024, 1, 20, 12, 0)
+
+
+def states() -> pd.DataFrame:
+    rows = [
+        # region, parent, component, pub score, pub class, cur score, cur class, P(tinggi)
+        ("32", "", "IKP", 50.0, "sedang", 50.0, "sedang", 0.2),
+        ("32.01", "32", "IKP", 55.0, "sedang", 71.0, "tinggi", 0.8),
+        ("32.02", "32", "IKP", 30.0, "rendah", 38.0, "sedang", 0.1),
+        ("32.03", "32", "IKP", 80.0, "tinggi", 80.0, "tinggi", 0.95),
+        ("32.01", "32", "D1.S1", 40.0, "sedang", 40.0, "sedang", 0.3),
+    ]
+    cols = ["region_code", "parent_code", "component", "published_score", "published_class"]
+    cols += ["current_score", "current_class", "prob_tinggi"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def incidents() -> pd.DataFrame:
+    rows = [
+        (1, "32.01", "32", "I01", AT - dt.timedelta(days=1)),
+        (2, "32.01", "32", "I02", AT - dt.timedelta(days=2)),
+        (3, "32.01", "32", "I01", AT - dt.timedelta(days=3)),
+        (4, "32.02", "32", "I01", AT - dt.timedelta(days=30)),
+        (5, "32.02", "32", "I01", AT - dt.timedelta(days=2)),
+        (6, "32.01", "32", "I40", AT - dt.timedelta(days=2)),  # not under D1.S1
+        (7, "32.01", "32", "I01", AT + dt.timedelta(days=1)),  # after ``at``
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=["incident_id", "region_code", "province_code", "indicator_code", "occurred_at"],
+    )
+
+
+COMPONENTS = {"D1.S1": ["I01", "I02", "I03"]}
+
+
+def fired(rule: Rule) -> dict[str, dict]:
+    out = evaluate([rule], states(), incidents(), at=AT, component_indicators=COMPONENTS)
+    return {t.region_code: {"values": t.values, **t.explanation} for t in out}
+
+
+def test_class_transition_fires_only_for_the_named_transition() -> None:
+    rule = Rule(slug="naik-tinggi", kind="class_transition", params={"from_classes": ["sedang"]})
+    got = fired(rule)
+    assert set(got) == {"32.01"}
+    assert got["32.01"]["values"]["published_class"] == "sedang"
+    assert got["32.01"]["values"]["current_class"] == "tinggi"
+    assert "sedang" in got["32.01"]["text_id"] and "tinggi" in got["32.01"]["text_en"]
+    # the explanation lists the region's incidents of the window (all indicators for the root)
+    assert got["32.01"]["incidents"] == [1, 2, 3, 6]
+
+
+def test_class_transition_from_any_class() -> None:
+    got = fired(Rule(slug="jadi-sedang", kind="class_transition", params={"to_class": "sedang"}))
+    assert set(got) == {"32.02"}
+
+
+def test_score_rise_needs_more_than_the_points() -> None:
+    got = fired(Rule(slug="naik-10", kind="score_rise", params={"points": 10}))
+    assert set(got) == {"32.01"}
+    assert got["32.01"]["values"]["rise"] == 16.0
+    assert set(fired(Rule(slug="naik-8", kind="score_rise", params={"points": 8}))) == {"32.01"}
+    assert set(fired(Rule(slug="naik-7", kind="score_rise", params={"points": 7.5}))) == {
+        "32.01",
+        "32.02",
+    }
+
+
+def test_spike_counts_the_component_indicators_in_the_window() -> None:
+    rule = Rule(slug="keamanan", kind="spike", component="D1.S1", params={"min_count": 3})
+    got = fired(rule)
+    # 32.01: incidents 1, 2, 3 (I40 is outside D1.S1; 7 is after ``at``); the province 32 sums
+    # its kab/kota: 1, 2, 3 and 5
+    assert set(got) == {"32", "32.01"}
+    assert got["32.01"]["values"] == {"count": 3, "baseline": 0.0}
+    assert got["32.01"]["incidents"] == [1, 2, 3]
+    assert got["32.01"]["indicators"] == ["I01", "I02"]
+    assert got["32"]["values"]["count"] == 4
+
+
+def test_spike_against_the_baseline_rate() -> None:
+    # 32.02: one incident in the window, one in the 90 days before (baseline 7/90): 1 > 2 × 0.08
+    rule = Rule(slug="k-kali", kind="spike", component="D1.S1", params={"rate_factor": 2})
+    got = fired(rule)
+    assert "32.02" in got
+    assert got["32.02"]["values"]["baseline"] == pytest.approx(7 / 90, abs=1e-4)
+    strict = Rule(slug="k-besar", kind="spike", component="D1.S1", params={"rate_factor": 20})
+    assert "32.02" not in fired(strict)
+    assert "32.01" in fired(strict)  # no baseline: any count above zero
+
+
+def test_prob_threshold() -> None:
+    got = fired(Rule(slug="p-tinggi", kind="prob_threshold", params={"threshold": 0.75}))
+    assert set(got) == {"32.01", "32.03"}
+    assert got["32.03"]["values"]["probability"] == 0.95
+    unknown = Rule(slug="p-x", kind="prob_threshold", params={"threshold": 0.1, "label": "x"})
+    assert fired(unknown) == {}
+
+
+def test_params_are_validated_per_kind() -> None:
+    with pytest.raises(ValidationError):
+        Rule(slug="x", kind="score_rise", params={})
+    with pytest.raises(ValidationError):
+        Rule(slug="x", kind="prob_threshold", params={"threshold": 1.5})
+    with pytest.raises(ValidationError):
+        check_params("spike", {"min_count": 2, "unknown": 1})
+    with pytest.raises(ValueError, match="must be one of"):
+        check_params("nope", {})
+    assert check_params("spike", {})["baseline_days"] == 90
+
+
+def test_state_table_columns_are_checked() -> None:
+    with pytest.raises(ValueError, match="lacks the columns"):
+        evaluate([], pd.DataFrame({"region_code": []}), at=AT)
