@@ -136,37 +136,64 @@ def _num(value: Any) -> float | None:
     return None if np.isnan(out) else round(out, 4)
 
 
-def _window_incidents(
-    incidents: pd.DataFrame,
-    indicators: Collection[str] | None,
-    start: pd.Timestamp,
-    end: pd.Timestamp,
-) -> pd.DataFrame:
-    """Incidents of ``indicators`` (all if None) in ``(start, end]``, one row per region they
-    count for: their kab/kota and their province."""
-    when = incidents["occurred_at"]
-    mask = (when > start) & (when <= end)
-    if indicators is not None:
-        mask &= incidents["indicator_code"].isin(list(indicators))
-    rows = incidents.loc[mask, ["incident_id", "region_code", "province_code", "indicator_code"]]
-    by_province = rows.assign(region_code=rows["province_code"])
-    return pd.concat([rows, by_province], ignore_index=True)[
-        ["incident_id", "region_code", "indicator_code"]
-    ]
+class _Incidents:
+    """The incident table as arrays, prepared once per evaluation: times (ns since the epoch,
+    UTC), indicator codes, and each incident's kab/kota and province as positions in
+    ``codes`` (the state table's regions first)."""
 
+    def __init__(self, incidents: pd.DataFrame, region_codes: Sequence[str]) -> None:
+        times = pd.to_datetime(incidents["occurred_at"], utc=True)
+        self.t = times.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        self.ids = incidents["incident_id"].to_numpy(dtype=np.int64)
+        # codes as small integers (factorized once): every later test is on integers
+        self.indicator, self.indicator_codes = pd.factorize(incidents["indicator_code"])
+        position = {c: i for i, c in enumerate(dict.fromkeys(region_codes))}
+        places = []
+        for column in ("region_code", "province_code"):
+            codes, uniques = pd.factorize(incidents[column])
+            for code in uniques:
+                position.setdefault(str(code), len(position))
+            lookup = np.array([position[str(c)] for c in uniques] or [0], dtype=np.int64)
+            places.append(lookup[codes])
+        self.regency, self.province = places
+        self.codes = list(position)
+        self.position = position
+        self._masks: dict[tuple[str, ...] | None, np.ndarray] = {}
 
-def _evidence(window: pd.DataFrame) -> dict[str, tuple[list[int], list[str]]]:
-    """Per region: the incident ids and the indicator codes of ``window``, sorted."""
-    out: dict[str, tuple[list[int], list[str]]] = {}
-    if window.empty:
-        return out
-    grouped = window.sort_values(["region_code", "incident_id"]).groupby("region_code", sort=False)
-    for code, part in grouped:
-        out[str(code)] = (
-            [int(i) for i in part["incident_id"].unique()],
-            sorted({str(c) for c in part["indicator_code"]}),
+    def of(self, indicators: Collection[str] | None) -> np.ndarray:
+        key = None if indicators is None else tuple(sorted(indicators))
+        if key not in self._masks:
+            if key is None:
+                self._masks[key] = np.ones(len(self.t), dtype=bool)
+            else:
+                wanted = np.array([str(c) in key for c in self.indicator_codes] + [False])
+                self._masks[key] = wanted[self.indicator]
+        return self._masks[key]
+
+    def window(
+        self, indicators: Collection[str] | None, start: pd.Timestamp, end: pd.Timestamp
+    ) -> np.ndarray:
+        """The positions of the incidents of ``indicators`` (all if None) in ``(start, end]``."""
+        mask = self.of(indicators) & (self.t > start.value) & (self.t <= end.value)
+        return np.flatnonzero(mask)
+
+    def counts(self, rows: np.ndarray) -> np.ndarray:
+        """Incidents per region position (a kab/kota's own, a province's of its kab/kota)."""
+        n = len(self.codes)
+        return np.bincount(self.regency[rows], minlength=n) + np.bincount(
+            self.province[rows], minlength=n
         )
-    return out
+
+    def evidence(self, rows: np.ndarray, code: str) -> tuple[list[int], list[str]]:
+        """The incident ids and indicator codes among ``rows`` that count for ``code``."""
+        where = self.position.get(code)
+        if where is None:
+            return [], []
+        picked = rows[(self.regency[rows] == where) | (self.province[rows] == where)]
+        return (
+            sorted(int(i) for i in np.unique(self.ids[picked])),
+            sorted({str(self.indicator_codes[i]) for i in np.unique(self.indicator[picked])}),
+        )
 
 
 def _sentence(rule: Rule, values: Mapping[str, Any]) -> tuple[str, str]:
@@ -203,7 +230,7 @@ def _sentence(rule: Rule, values: Mapping[str, Any]) -> tuple[str, str]:
 def _fired_states(rule: Rule, states: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The state rows for which a state-based rule fires, and the value columns it reports."""
     p = rule.params
-    rows = states[states["component"] == rule.component]
+    rows = states
     cols = {
         "published_score": "published_score",
         "current_score": "current_score",
@@ -234,30 +261,23 @@ def _fired_states(rule: Rule, states: pd.DataFrame) -> tuple[pd.DataFrame, dict[
 
 def _spike(
     rule: Rule,
-    states: pd.DataFrame,
-    incidents: pd.DataFrame,
+    regions: pd.DataFrame,
+    incidents: _Incidents,
     indicators: Collection[str] | None,
     at: pd.Timestamp,
 ) -> pd.DataFrame:
-    """Regions (of the state table) where the rule's spike condition holds, with ``count`` and
-    ``baseline`` columns."""
+    """The regions where the rule's spike condition holds, with ``count`` and ``baseline``."""
     p = rule.params
     window = pd.Timedelta(days=p["window_days"])
-    recent = _window_incidents(incidents, indicators, at - window, at)
-    before = _window_incidents(
-        incidents, indicators, at - window - pd.Timedelta(days=p["baseline_days"]), at - window
-    )
-    regions = states.drop_duplicates("region_code")[["region_code"]].set_index("region_code")
-    count = recent.groupby("region_code")["incident_id"].nunique()
-    base = before.groupby("region_code")["incident_id"].nunique()
-    regions["count"] = count.reindex(regions.index).fillna(0).astype(int)
-    regions["baseline"] = (
-        base.reindex(regions.index).fillna(0) * p["window_days"] / p["baseline_days"]
-    ).round(4)
-    mask = regions["count"] >= p["min_count"]
+    before = at - window - pd.Timedelta(days=p["baseline_days"])
+    where = regions["position"].to_numpy()
+    count = incidents.counts(incidents.window(indicators, at - window, at))[where]
+    base = incidents.counts(incidents.window(indicators, before, at - window))[where]
+    baseline = np.round(base * p["window_days"] / p["baseline_days"], 4)
+    mask = count >= p["min_count"]
     if p["rate_factor"] is not None:
-        mask &= regions["count"] > p["rate_factor"] * regions["baseline"]
-    fired: pd.DataFrame = regions[mask].reset_index()
+        mask &= count > p["rate_factor"] * baseline
+    fired: pd.DataFrame = regions.assign(count=count, baseline=baseline)[mask]
     return fired
 
 
@@ -279,23 +299,27 @@ def evaluate(
         raise ValueError(f"the region-state table lacks the columns {missing}")
     if incidents is None:
         incidents = pd.DataFrame({c: [] for c in INCIDENT_COLUMNS})
-    incidents = incidents.assign(occurred_at=pd.to_datetime(incidents["occurred_at"], utc=True))
     when = pd.Timestamp(at)
     when = when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
+    regions = states.drop_duplicates("region_code")[["region_code"]].reset_index(drop=True)
+    table = _Incidents(incidents, regions["region_code"].astype(str).tolist())
+    regions["position"] = np.arange(len(regions))
+    by_component = {str(k): v for k, v in states.groupby("component", sort=False)}
     mapping = component_indicators or {}
-    root_codes = set(states["component"]) - set(mapping)
+    root_codes = set(by_component) - set(mapping)
     out: list[Trigger] = []
     for rule in rules:
         indicators = mapping.get(rule.component)
         if indicators is None and rule.component not in root_codes:
             indicators = [rule.component]
         days = pd.Timedelta(days=rule.params["window_days"])
-        evidence = _evidence(_window_incidents(incidents, indicators, when - days, when))
+        recent = table.window(indicators, when - days, when)
         if rule.kind == "spike":
-            fired = _spike(rule, states, incidents, indicators, when)
+            fired = _spike(rule, regions, table, indicators, when)
             value_cols = {"count": "count", "baseline": "baseline"}
         else:
-            fired, value_cols = _fired_states(rule, states)
+            rows = by_component.get(rule.component, states.iloc[0:0])
+            fired, value_cols = _fired_states(rule, rows)
         fired = fired.sort_values("region_code")
         columns = {k: fired[v].tolist() for k, v in value_cols.items()}
         for i, code in enumerate(fired["region_code"].astype(str)):
@@ -305,7 +329,7 @@ def evaluate(
             }
             if "count" in values:
                 values["count"] = int(columns["count"][i])
-            ids, codes = evidence.get(code, ([], []))
+            ids, codes = table.evidence(recent, code)
             text_id, text_en = _sentence(rule, values)
             out.append(
                 Trigger(
