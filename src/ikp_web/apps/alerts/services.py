@@ -464,6 +464,8 @@ def post_webhook(sub: Subscription, alert_ids: Sequence[int], attempt: int) -> D
     )
     delivery = Delivery(subscription=sub, channel=Subscription.Channel.WEBHOOK, attempt=attempt)
     try:
+        if not sub.webhook_url.lower().startswith(("http://", "https://")):
+            raise ValueError(f"not an http(s) URL: {sub.webhook_url!r}")
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310  (the URL is an http(s) URLField)
             delivery.response_code = response.status
     except urllib.error.HTTPError as exc:
