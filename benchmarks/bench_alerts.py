@@ -79,13 +79,23 @@ def main() -> None:
     framework = load_framework("ikp-2024")
     components = [framework.root, *framework.at_level(3), *framework.at_level(2)]
     mapping = {c: framework.indicators_under(c) for c in framework.nodes}
+    children = {c: framework.children(c) for c in framework.nodes}
     table = states(regions, components)
     events = incidents(regencies, list(framework.indicators), n)
     all_rules = rules(list(framework.at_level(2)), list(framework.at_level(3)))
-    fired = evaluate(all_rules, table, events, at=AT, component_indicators=mapping)
-    seconds = best_of(
-        lambda: evaluate(all_rules, table, events, at=AT, component_indicators=mapping)
-    )
+
+    def run() -> list:
+        return evaluate(
+            all_rules,
+            table,
+            events,
+            at=AT,
+            component_indicators=mapping,
+            component_children=children,
+        )
+
+    fired = run()
+    seconds = best_of(run)
     print(f"regions {len(regions)} · state rows {len(table):,} · incidents {len(events):,}")
     print(f"rules {len(all_rules)} · triggered {len(fired):,}")
     print(f"evaluate all rules: {fmt(seconds)} (median of 5; target < 0.5 s)")

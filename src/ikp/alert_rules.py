@@ -281,6 +281,17 @@ def _spike(
     return fired
 
 
+def _drivers(
+    rise: Mapping[tuple[str, str], float], region: str, children: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The children of a component whose score rose most in ``region`` (at most three)."""
+    found = [(c, rise.get((region, c))) for c in children]
+    rising = sorted(
+        ((c, float(r)) for c, r in found if r is not None and r > 0), key=lambda x: (-x[1], x[0])
+    )
+    return [{"component": c, "rise": round(r, 4)} for c, r in rising[:3]]
+
+
 def evaluate(
     rules: Sequence[Rule],
     states: pd.DataFrame,
@@ -288,6 +299,7 @@ def evaluate(
     *,
     at: dt.datetime,
     component_indicators: Mapping[str, Collection[str]] | None = None,
+    component_children: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Trigger]:
     """Every rule × region that fires at ``at``, in rule order then region-code order.
 
@@ -306,6 +318,13 @@ def evaluate(
     regions["position"] = np.arange(len(regions))
     by_component = {str(k): v for k, v in states.groupby("component", sort=False)}
     mapping = component_indicators or {}
+    children = component_children or {}
+    delta = states["current_score"].astype(float) - states["published_score"].astype(float)
+    rise = {
+        (str(r), str(c)): float(d)
+        for r, c, d in zip(states["region_code"], states["component"], delta, strict=True)
+        if d == d  # not NaN
+    }
     root_codes = set(by_component) - set(mapping)
     out: list[Trigger] = []
     for rule in rules:
@@ -331,6 +350,9 @@ def evaluate(
                 values["count"] = int(columns["count"][i])
             ids, codes = table.evidence(recent, code)
             text_id, text_en = _sentence(rule, values)
+            extra = {}
+            if rule.kind != "spike" and children.get(rule.component):
+                extra["drivers"] = _drivers(rise, code, children[rule.component])
             out.append(
                 Trigger(
                     rule=rule.slug,
@@ -344,6 +366,7 @@ def evaluate(
                         "indicators": codes,
                         "incidents": ids,
                         "window_days": rule.params["window_days"],
+                        **extra,
                     },
                 )
             )

@@ -125,3 +125,23 @@ def test_params_are_validated_per_kind() -> None:
 def test_state_table_columns_are_checked() -> None:
     with pytest.raises(ValueError, match="lacks the columns"):
         evaluate([], pd.DataFrame({"region_code": []}), at=AT)
+
+
+def test_state_rules_name_the_children_that_rose_most() -> None:
+    table = pd.concat(
+        [
+            states(),
+            pd.DataFrame(
+                [
+                    ("32.01", "32", "D2.S1", 20.0, "rendah", 35.0, "sedang", 0.1),
+                    ("32.01", "32", "D3.S1", 50.0, "sedang", 45.0, "sedang", 0.1),
+                ],
+                columns=states().columns,
+            ),
+        ]
+    )
+    rule = Rule(slug="naik-10", kind="score_rise", params={"points": 10})
+    children = {"IKP": ["D1.S1", "D2.S1", "D3.S1"]}
+    (trigger,) = evaluate([rule], table, at=AT, component_children=children)
+    # D2.S1 rose by 15; D1.S1 did not move and D3.S1 fell: neither drives the rise
+    assert trigger.explanation["drivers"] == [{"component": "D2.S1", "rise": 15.0}]

@@ -1,4 +1,4 @@
-"""Alert fixtures: a published computation of the test edition (index and D1.S1 results for
+"""Alert fixtures: a published computation of the test edition (IKP, D1 and D1.S1 results for
 the kab/kota of Jawa Barat, with class probabilities), one rule of each kind, verified incidents,
 and a local SMTP server and HTTP receiver for deliveries."""
 
@@ -43,7 +43,7 @@ def computation(edition: Edition, personas: Any) -> Computation:
     for code, (score, klass, p_high) in SCORES.items():
         probs = {"rendah": round((1 - p_high) / 2, 3), "sedang": round((1 - p_high) / 2, 3)}
         probs["tinggi"] = p_high
-        for node, level in (("IKP", 4), ("D1.S1", 2)):
+        for node, level in (("IKP", 4), ("D1", 3), ("D1.S1", 2)):
             rows.append(
                 Result(
                     computation=comp,

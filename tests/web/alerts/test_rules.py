@@ -15,13 +15,15 @@ from ikp_web.apps.alerts.models import Alert, AlertEvent
 
 
 def live(monkeypatch: pytest.MonkeyPatch, changes: dict[str, tuple[float, str]]) -> None:
-    """Pretend the live index moved some regions (the live index replaces ``current_*``)."""
+    """Pretend the live index moved some regions (the live index replaces ``current_*``); keys
+    are region codes (the index) or ``code/component``."""
     real = services.current_states
 
     def current(edition: Any, components: Any = None) -> pd.DataFrame:
         frame = real(edition, components)
-        for code, (score, klass) in changes.items():
-            row = (frame["region_code"] == code) & (frame["component"] == "IKP")
+        for key, (score, klass) in changes.items():
+            code, _, component = key.partition("/")
+            row = (frame["region_code"] == code) & (frame["component"] == (component or "IKP"))
             frame.loc[row, "current_score"] = score
             frame.loc[row, "current_class"] = klass
         return frame
@@ -57,11 +59,14 @@ def test_class_transition(edition: Any, computation: Any, rules: Any, monkeypatc
 
 
 def test_score_rise(edition: Any, computation: Any, rules: Any, monkeypatch: Any) -> None:
-    live(monkeypatch, {"32.01": (71.0, "tinggi"), "32.02": (38.0, "sedang")})
+    changes = {"32.01": (71.0, "tinggi"), "32.02": (38.0, "sedang")}
+    live(monkeypatch, {**changes, "32.01/D1": (62.5, "sedang")})
     services.evaluate_edition(edition)
     alerts = Alert.objects.filter(rule=rules["rise"])
     assert [a.region.code for a in alerts] == ["32.01"]  # +16 > 10; +8 is not
     assert alerts[0].values["rise"] == 16.0
+    # the explanation names the dimension that rose (the index's children stored: D1)
+    assert alerts[0].explanation["drivers"] == [{"component": "D1", "rise": 7.5}]
 
 
 def test_prob_threshold(edition: Any, computation: Any, rules: Any) -> None:

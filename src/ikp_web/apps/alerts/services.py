@@ -109,6 +109,11 @@ def component_indicators(edition: Edition) -> dict[str, tuple[str, ...]]:
     return {code: framework.indicators_under(code) for code in framework.nodes}
 
 
+def component_children(edition: Edition) -> dict[str, tuple[str, ...]]:
+    framework = edition.framework.framework()
+    return {code: framework.children(code) for code in framework.nodes}
+
+
 def core_rules(rules: Iterable[AlertRule]) -> list[alert_rules.Rule]:
     return [
         alert_rules.Rule(slug=r.slug, kind=r.kind, component=r.component, params=r.params)  # type: ignore[arg-type]
@@ -123,12 +128,17 @@ def evaluate_edition(
     edition: Edition, *, at: dt.datetime | None = None, notify: bool = True
 ) -> list[Alert]:
     """Evaluate every enabled rule for every region of ``edition`` and raise the alerts that
-    fire (none while one is open for the same rule and region); deliver them if ``notify``."""
+    fire (none while one is open for the same rule and region); deliver them if ``notify``.
+    The state table holds the watched components and their children (the explanation's
+    drivers)."""
     at = at or timezone.now()
     rules = list(AlertRule.objects.filter(enabled=True))
     if not rules:
         return []
-    states = current_states(edition, {r.component for r in rules})
+    children = component_children(edition)
+    watched = {r.component for r in rules}
+    watched |= {c for w in watched for c in children.get(w, ())}
+    states = current_states(edition, watched)
     if states.empty:
         return []
     triggers = alert_rules.evaluate(
@@ -137,6 +147,7 @@ def evaluate_edition(
         incident_table(edition),
         at=at,
         component_indicators=component_indicators(edition),
+        component_children=children,
     )
     computation_id = int(states["computation_id"].iloc[0])
     alerts = raise_alerts(edition, triggers, at=at, computation_id=computation_id)
