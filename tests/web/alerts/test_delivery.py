@@ -163,3 +163,23 @@ def test_webhook_gives_up_after_the_last_attempt(
     unreachable = services.post_webhook(sub, [alert.pk], 1)
     assert unreachable.status == "retrying" and unreachable.response_code is None
     assert unreachable.error
+
+
+def test_webhooks_never_reach_private_addresses_unless_allowed(
+    edition: Any, computation: Any, rules: Any, personas: Any, webhook_receiver: Any, settings: Any
+) -> None:
+    """A subscriber cannot make the platform post to the loopback, a private network or cloud
+    metadata: the delivery fails, logged with the reason, and the server hears nothing."""
+    settings.IKP_WEBHOOK_ALLOW_PRIVATE = False
+    sub = subscribe(personas["mitra"].user, channel="webhook", webhook_url=webhook_receiver.url)
+    services.evaluate_edition(edition)
+    assert webhook_receiver.requests == []
+    deliveries = list(Delivery.objects.filter(subscription=sub))
+    assert deliveries and all("non-public address" in d.error for d in deliveries)
+    for url in ("http://10.1.2.3/hook", "http://169.254.169.254/latest", "http://[::1]:8/x"):
+        assert services.webhook_url_problem(url) is not None, url
+    assert services.webhook_url_problem("ftp://example.org/") is not None
+    # the subscription form refuses what the URL itself shows, without looking names up
+    assert services.webhook_url_problem("http://192.168.1.5/", resolve=False) is not None
+    assert services.webhook_url_problem("http://localhost:9/", resolve=False) is not None
+    assert services.webhook_url_problem("https://mitra.example/hook", resolve=False) is None

@@ -95,6 +95,14 @@ class SubscriptionForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         if data.get("channel") == Subscription.Channel.WEBHOOK and not data.get("webhook_url"):
             self.add_error("webhook_url", _("Webhook memerlukan URL."))
+        elif data.get("webhook_url"):
+            from ikp_web.apps.alerts.services import webhook_url_problem
+
+            if webhook_url_problem(data["webhook_url"], resolve=False) is not None:
+                self.add_error(
+                    "webhook_url",
+                    _("URL webhook harus alamat publik http(s) yang dapat dihubungi."),
+                )
         return data
 
     def save(self, commit: bool = True) -> Subscription:

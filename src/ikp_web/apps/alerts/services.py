@@ -21,9 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -453,6 +456,40 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
+def webhook_url_problem(url: str, *, resolve: bool = True) -> str | None:
+    """Why ``url`` may not receive webhooks, or None. Only http(s), and — unless the setting
+    ``IKP_WEBHOOK_ALLOW_PRIVATE`` is on (tests, a closed network) — only hosts whose every
+    address is public: a subscriber cannot make the platform post to the loopback, a private
+    network or link-local cloud metadata (server-side request forgery). The host is resolved
+    again when the request is made; a name that re-resolves to a private address between the
+    two lookups is not caught here (a proxy that enforces the rule would be). ``resolve=False``
+    (the subscription form) checks only what the URL itself says: an address written as
+    digits, or ``localhost``; a name is resolved when a delivery is made."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return f"not an http(s) URL: {url!r}"
+    if getattr(settings, "IKP_WEBHOOK_ALLOW_PRIVATE", False):
+        return None
+    host = parts.hostname.rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return f"host {parts.hostname!r} is the loopback"
+    if not resolve:
+        try:
+            literal = ipaddress.ip_address(host)
+        except ValueError:
+            return None
+        return None if literal.is_global else f"{literal} is not a public address"
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        return f"host {parts.hostname!r} cannot be resolved ({exc})"
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not address.is_global:
+            return f"host {parts.hostname!r} resolves to a non-public address ({address})"
+    return None
+
+
 def post_webhook(sub: Subscription, alert_ids: Sequence[int], attempt: int) -> Delivery:
     """One attempt to POST the alerts to the subscription's URL, logged as a delivery: sent on
     a 2xx answer; otherwise retrying (attempts left) or failed."""
@@ -475,8 +512,9 @@ def post_webhook(sub: Subscription, alert_ids: Sequence[int], attempt: int) -> D
     )
     delivery = Delivery(subscription=sub, channel=Subscription.Channel.WEBHOOK, attempt=attempt)
     try:
-        if not sub.webhook_url.lower().startswith(("http://", "https://")):
-            raise ValueError(f"not an http(s) URL: {sub.webhook_url!r}")
+        problem = webhook_url_problem(sub.webhook_url)
+        if problem is not None:
+            raise ValueError(problem)
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310  (the URL is an http(s) URLField)
             delivery.response_code = response.status
     except urllib.error.HTTPError as exc:
