@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "ikp_web.apps.dashboards",
     "ikp_web.apps.api",
     "ikp_web.apps.incidents",
+    "ikp_web.apps.live",
 ]
 
 MIDDLEWARE = [
