@@ -1,0 +1,97 @@
+"""The live panel of a region profile: score and class now (live) against the published
+snapshot, the change, the indicators that drive it and, under each, its verified incidents.
+
+Who sees it: signed-in users; everyone when the edition's live index is public
+(``LiveEdition.public`` or ``IKP_LIVE_PUBLIC``). It shows only for the edition's current
+published version. A page that carries it is never stored in the public page cache (the view
+marks the response with ``X-IKP-Live``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from ikp.framework import Framework
+from ikp_web.apps.frameworks.models import Edition
+from ikp_web.apps.incidents.models import Incident
+from ikp_web.apps.live.models import LiveResult, LiveRun
+from ikp_web.apps.live.services import latest_run, live_is_public
+from ikp_web.apps.scoring.models import Computation
+
+#: response header of a page with live content (kept out of the page cache)
+LIVE_HEADER = "X-IKP-Live"
+#: incidents listed under one indicator (the rest are counted)
+MAX_LISTED = 20
+
+
+def may_see_live(request: HttpRequest, edition: Edition) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    return live_is_public(edition)
+
+
+def region_panel(
+    request: HttpRequest,
+    edition: Edition,
+    comp: Computation,
+    code: str,
+    fw: Framework,
+    labels: Any,
+) -> str:
+    """The panel's HTML, or "" when there is nothing live to show to this visitor."""
+    if not comp.published or not may_see_live(request, edition):
+        return ""
+    run = latest_run(edition)
+    if run is None or run.based_on_id != comp.pk:
+        return ""
+    row = run.results.filter(region__code=code).first()
+    if row is None:
+        return ""
+    return render_to_string(
+        "live/_panel.html", panel_context(request, run, row, fw, labels), request=request
+    )
+
+
+def panel_context(
+    request: HttpRequest, run: LiveRun, row: LiveResult, fw: Framework, labels: Any
+) -> dict[str, Any]:
+    language = "en" if (get_language() or "id").startswith("en") else "id"
+    signed_in = bool(getattr(request.user, "is_authenticated", False))
+    wanted = [pk for pks in row.incidents.values() for pk in pks[:MAX_LISTED]]
+    found = {
+        i.pk: i
+        for i in Incident.objects.filter(pk__in=wanted, status=Incident.Status.VERIFIED)
+        .select_related("regency")
+        .only("pk", "occurred_at", "district_code", "regency__name", "incidence_level")
+    }
+    drivers = []
+    for code, points in sorted(row.contributions.items(), key=lambda kv: -abs(kv[1])):
+        pks = row.incidents.get(code, [])
+        node = fw.nodes.get(code)
+        drivers.append(
+            {
+                "code": code,
+                "name": node.name(language) if node is not None else code,
+                "points": points,
+                "n": len(pks),
+                "incidents": [found[pk] for pk in pks[:MAX_LISTED] if pk in found],
+                "more": max(len(pks) - MAX_LISTED, 0),
+            }
+        )
+    return {
+        "run": run,
+        "row": row,
+        "class_now": labels.name(row.klass, language) if row.klass else "",
+        "class_published": labels.name(row.published_class, language)
+        if row.published_class
+        else "",
+        "index_now": labels.index(row.klass),
+        "index_published": labels.index(row.published_class),
+        "class_changed": row.klass != row.published_class,
+        "drivers": drivers,
+        "links": signed_in,
+    }
