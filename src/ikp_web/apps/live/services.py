@@ -2,7 +2,7 @@
 
 A verification (or a verified incident changing status) marks the edition dirty
 (:func:`mark_dirty`) and schedules one refresh a short delay later (``IKP_LIVE_DELAY`` seconds,
-default 2): every verification in that delay is covered by the same refresh. :func:`refresh`
+default 1): every verification in that delay is covered by the same refresh. :func:`refresh`
 claims the mark (clears ``dirty_since`` in one transaction), so a refresh covers every change
 committed before it starts; a change during the refresh marks the edition again and schedules
 the next one. The computation itself is the pure core's (:mod:`ikp.live`): verified incidents in
@@ -44,7 +44,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def delay_seconds() -> float:
-    return float(getattr(settings, "IKP_LIVE_DELAY", 2.0))
+    return float(getattr(settings, "IKP_LIVE_DELAY", 1.0))
 
 
 def live_is_public(edition: Edition) -> bool:
