@@ -63,3 +63,13 @@ def verify(incident: Incident, user: Any, capture: Any) -> None:
     """Verify ``incident`` and run what waits for the commit (the live refresh)."""
     with capture(execute=True):
         incidents.review(incident, "verify", "cek lapangan", actor=user)
+
+
+@pytest.fixture()
+def verified(
+    edition: Edition, published: Computation, personas: Any, django_capture_on_commit_callbacks: Any
+) -> Incident:
+    """One verified report in Kabupaten Bogor (I05, L3), its live refresh done."""
+    incident = report(edition, personas["bogor"].user)
+    verify(incident, personas["bogor"].user, django_capture_on_commit_callbacks)
+    return incident

@@ -6,24 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.live.models import LiveEdition
-from ikp_web.apps.scoring.models import Computation
-
-from .conftest import report, verify
 
 URL = "/wilayah/32.01/"
-
-
-@pytest.fixture()
-def verified(
-    edition: Edition, published: Computation, personas: Any, django_capture_on_commit_callbacks: Any
-) -> Any:
-    incident = report(edition, personas["bogor"].user)
-    verify(incident, personas["bogor"].user, django_capture_on_commit_callbacks)
-    return incident
 
 
 def test_signed_in_users_see_the_live_panel(personas: Any, verified: Any) -> None:

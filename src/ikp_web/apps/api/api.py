@@ -750,3 +750,9 @@ def get_job(request: HttpRequest, job_id: JobId) -> dict[str, Any]:
 from ikp_web.apps.incidents.api import router as incidents_router  # noqa: E402
 
 api.add_router("/incidents", incidents_router)
+
+# live index (``ikp_web.apps.live.api``): labelled live, never the published results
+
+from ikp_web.apps.live.api import router as live_router  # noqa: E402
+
+api.add_router("/live", live_router)
