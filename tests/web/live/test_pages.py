@@ -8,6 +8,9 @@ from typing import Any
 
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.live.models import LiveEdition
+from ikp_web.apps.scoring.models import Computation
+
+from .conftest import report, verify
 
 URL = "/wilayah/32.01/"
 
@@ -45,3 +48,15 @@ def test_english_label(personas: Any, verified: Any) -> None:
     client.cookies["django_language"] = "en"
     html = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "LIVE" in html
+
+
+def test_incident_points_on_the_kecamatan_map(
+    edition: Edition, published: Computation, personas: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    user = personas["bogor"].user
+    incident = report(edition, user, latitude="-6.55", longitude="106.85")
+    verify(incident, user, django_capture_on_commit_callbacks)
+    html = personas["bogor"].client.get(URL).content.decode()
+    assert 'data-testid="live-points"' in html and f'data-incident="{incident.pk}"' in html
+    anonymous = personas["anonymous"].client.get(URL).content.decode()
+    assert 'data-testid="live-points"' not in anonymous

@@ -12,9 +12,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.translation import get_language
 
 from ikp.framework import Framework
+from ikp.report import svgmap
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.incidents.models import Incident
 from ikp_web.apps.live.models import LiveResult, LiveRun
@@ -25,6 +27,8 @@ from ikp_web.apps.scoring.models import Computation
 LIVE_HEADER = "X-IKP-Live"
 #: incidents listed under one indicator (the rest are counted)
 MAX_LISTED = 20
+#: incident points drawn on a kecamatan map at most
+MAX_POINTS = 500
 
 
 def may_see_live(request: HttpRequest, edition: Edition) -> bool:
@@ -95,3 +99,44 @@ def panel_context(
         "drivers": drivers,
         "links": signed_in,
     }
+
+
+def with_incident_points(
+    request: HttpRequest, edition: Edition, comp: Computation, code: str, svg: str
+) -> str:
+    """The kab/kota's kecamatan map ``svg`` with a point for each verified incident of the live
+    run that has coordinates (for those who may see the live index; else ``svg`` unchanged)."""
+    if not svg.endswith("</svg>") or not comp.published or not may_see_live(request, edition):
+        return svg
+    run = latest_run(edition)
+    if run is None or run.based_on_id != comp.pk:
+        return svg
+    per_indicator = (
+        run.results.filter(region__code=code).values_list("incidents", flat=True).first() or {}
+    )
+    ids = [pk for pks in per_indicator.values() for pk in pks]
+    if not ids:
+        return svg
+    try:
+        proj, _shapes = svgmap.local_shapes("district", code.split(".")[0], within=code)
+    except ValueError:
+        return svg
+    rows = Incident.objects.filter(
+        pk__in=ids,
+        status=Incident.Status.VERIFIED,
+        latitude__isnull=False,
+        longitude__isnull=False,
+    ).values_list("pk", "occurred_at", "indicator_code", "latitude", "longitude")[:MAX_POINTS]
+    circles = []
+    for pk, when, indicator, lat, lon in rows:
+        x, y = (lon - proj.lon0) * proj.k, (proj.lat1 - lat) * proj.k
+        if 0 <= x <= proj.width and 0 <= y <= proj.height:
+            title = escape(f"#{pk} · {when:%Y-%m-%d} · {indicator}")
+            circles.append(
+                f'<circle class="live-point" cx="{x:.1f}" cy="{y:.1f}" r="3" '
+                f'data-incident="{pk}"><title>{title}</title></circle>'
+            )
+    if not circles:
+        return svg
+    points = f'<g class="live-points" data-testid="live-points">{"".join(circles)}</g>'
+    return svg[: -len("</svg>")] + points + "</svg>"

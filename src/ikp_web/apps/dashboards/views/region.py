@@ -47,7 +47,7 @@ from ikp_web.apps.dashboards.queries import (
     source_code,
 )
 from ikp_web.apps.dashboards.views.common import base_context, choices, choose, node_name, seen
-from ikp_web.apps.live.panels import LIVE_HEADER, region_panel
+from ikp_web.apps.live.panels import LIVE_HEADER, region_panel, with_incident_points
 
 
 @dataclass
@@ -222,7 +222,9 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         }
     )
     if level == "regency":
-        ctx["local_map"] = district_map(reg.code)
+        ctx["local_map"] = with_incident_points(
+            request, choice.edition, choice.comp, src, district_map(reg.code)
+        )
     else:
         regency_choice = sibling(choices(request), choice, "regency")
         regency_data = comp_data(regency_choice) if regency_choice is not None else None
