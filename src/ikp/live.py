@@ -116,7 +116,8 @@ def incident_counts(
     window: Window,
 ) -> IncidentCounts:
     """Count ``incidents`` (columns ``region_code``, ``indicator_code``, ``incidence_level``,
-    ``occurred_at``) inside ``window`` per region × indicator × level. Regions, indicators or
+    ``occurred_at``; without ``occurred_at`` only with an open ``Window()``: the caller chose
+    them) inside ``window`` per region × indicator × level. Regions, indicators or
     levels unknown to ``regions`` / ``framework`` are counted in ``n_ignored``; a framework
     without incidence levels counts every incident at one level ``""`` of weight 1."""
     weights = framework.incidence_weights() or {"": 1.0}
@@ -124,8 +125,13 @@ def incident_counts(
     indicators = framework.indicators
     regions = tuple(regions)
     frame = incidents if isinstance(incidents, pd.DataFrame) else pd.DataFrame(dict(incidents))
-    when = pd.to_datetime(frame["occurred_at"], utc=True).dt.tz_localize(None).to_numpy()
-    inside = window.mask(when)
+    if "occurred_at" in frame.columns:
+        when = pd.to_datetime(frame["occurred_at"], utc=True).dt.tz_localize(None).to_numpy()
+        inside = window.mask(when)
+    elif window.start is None and window.end is None:
+        inside = np.ones(len(frame), dtype=bool)  # already chosen, e.g. by a database query
+    else:
+        raise ValueError("incidents without an occurred_at column need an open Window()")
     r = _positions(regions, frame["region_code"].to_numpy()[inside])
     i = _positions(indicators, frame["indicator_code"].to_numpy()[inside])
     lv = (

@@ -113,3 +113,12 @@ def test_missing_cell_takes_the_incidents_value() -> None:
     add = Dataset(("a",), ("X", "Y"), np.array([[3.0, 0.5]]))
     got = live_inputs(pub, add)
     np.testing.assert_array_equal(got.values, [[3.0, 1.5], [np.nan, 2.0]])
+
+
+def test_incidents_chosen_by_the_caller_need_an_open_window(ikp2024: Framework) -> None:
+    ind, level = ikp2024.indicators[0], next(iter(ikp2024.incidence_weights()))
+    table = incidents([("99.01", ind, level, NOW)]).drop(columns="occurred_at")
+    got = incident_counts(table, ikp2024, ["99.01"], Window())
+    assert got.counts.sum() == 1
+    with pytest.raises(ValueError, match="open Window"):
+        incident_counts(table, ikp2024, ["99.01"], Window.last(90, NOW))
