@@ -119,3 +119,32 @@ def test_leaving_verified_takes_the_incident_out(
             incident=incident, action="reject", from_status="verified", to_status="rejected"
         )
     assert live_of(services.latest_run(edition), "32.01").delta == 0  # type: ignore[arg-type]
+
+
+def test_a_new_publication_refreshes_the_live_index_on_it(
+    edition: Edition,
+    published: Computation,
+    verified: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from ikp_web.apps.scoring.services import do_publish, store_run
+
+    from .conftest import published_core_run
+
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = do_publish(store_run(edition, published_core_run()), None, change_log="uji")
+    run = services.latest_run(edition)
+    assert run is not None and run.based_on == newer and run.n_incidents == 1
+
+
+def test_a_run_that_cannot_be_reused_is_logged_not_raised(
+    edition: Edition, published: Computation, monkeypatch: Any, caplog: Any
+) -> None:
+    from ikp.issues import IkpError
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise IkpError("imputation")
+
+    monkeypatch.setattr(services, "compute_live", refuse)
+    assert services.refresh(edition, force=True) is None
+    assert "not computed" in caplog.text

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ikp import recipes
+from ikp.issues import IkpError
 from ikp.live import Window, compare_live, incident_counts, live_inputs, live_run
 from ikp.run import IndexRun
 from ikp_web.apps.core.bulk import insert_rows
@@ -105,7 +106,11 @@ def refresh(edition: Edition, *, force: bool = False) -> LiveRun | None:
     comp = latest_published(edition)
     if comp is None or not comp.recipe:
         return None
-    return compute_live(edition, comp, state, now=started)
+    try:
+        return compute_live(edition, comp, state, now=started)
+    except (IkpError, ValueError) as exc:  # e.g. a published run that imputed values
+        log.warning("live %s v%s not computed: %s", edition.slug, comp.version, exc)
+        return None
 
 
 def compute_live(
