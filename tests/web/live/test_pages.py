@@ -24,6 +24,14 @@ def test_signed_in_users_see_the_live_panel(personas: Any, verified: Any) -> Non
     assert response["X-IKP-Live"] == "1"
 
 
+def test_links_only_for_readers_of_the_report(personas: Any, verified: Any) -> None:
+    link = f"/laporan/{verified.pk}/"
+    assert link in personas["ri"].client.get(URL).content.decode()
+    public = personas["publik"].client.get(URL).content.decode()
+    assert 'data-testid="live-panel"' in public and link not in public
+    assert link not in personas["jabar"].client.get("/wilayah/36.01/").content.decode()
+
+
 def test_anonymous_visitors_see_published_only_by_default(personas: Any, verified: Any) -> None:
     response = personas["anonymous"].client.get(URL)
     assert response.status_code == 200

@@ -19,6 +19,7 @@ from ikp.framework import Framework
 from ikp.report import svgmap
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.incidents.models import Incident
+from ikp_web.apps.incidents.services import can_report, visible_to
 from ikp_web.apps.live.models import LiveResult, LiveRun
 from ikp_web.apps.live.services import latest_run, live_is_public
 from ikp_web.apps.scoring.models import Computation
@@ -64,7 +65,6 @@ def panel_context(
     request: HttpRequest, run: LiveRun, row: LiveResult, fw: Framework, labels: Any
 ) -> dict[str, Any]:
     language = "en" if (get_language() or "id").startswith("en") else "id"
-    signed_in = bool(getattr(request.user, "is_authenticated", False))
     wanted = [pk for pks in row.incidents.values() for pk in pks[:MAX_LISTED]]
     found = {
         i.pk: i
@@ -72,6 +72,12 @@ def panel_context(
         .select_related("regency")
         .only("pk", "occurred_at", "district_code", "regency__name", "incidence_level")
     }
+    # a link to a report's page only where its reader may open it (offices: their jurisdiction)
+    linkable = (
+        set(visible_to(request.user).filter(pk__in=wanted).values_list("pk", flat=True))
+        if can_report(request.user)
+        else set()
+    )
     drivers = []
     for code, points in sorted(row.contributions.items(), key=lambda kv: -abs(kv[1])):
         pks = row.incidents.get(code, [])
@@ -97,7 +103,7 @@ def panel_context(
         "index_published": labels.index(row.published_class),
         "class_changed": row.klass != row.published_class,
         "drivers": drivers,
-        "links": signed_in,
+        "linkable": linkable,
     }
 
 
