@@ -757,3 +757,10 @@ api.add_router("/incidents", incidents_router)
 from ikp_web.apps.alerts.api import router as alerts_router  # noqa: E402
 
 api.add_router("/alerts", alerts_router)
+
+# --------------------------------------------------------------------------------------------
+# live index (``ikp_web.apps.live.api``): labelled live, never the published results
+
+from ikp_web.apps.live.api import router as live_router  # noqa: E402
+
+api.add_router("/live", live_router)

@@ -86,7 +86,8 @@ def published_page(view: View) -> View:
             response["X-IKP-Page-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
+        # a page with live content (X-IKP-Live, see apps/live/panels.py) is never stored
+        if response.status_code == 200 and not response.streaming and "X-IKP-Live" not in response:
             if not getattr(response, "is_rendered", True):
                 response.render()  # a TemplateResponse
             body = _CSRF_FIELD.sub(rf"\g<1>{HOLE}\g<2>", response.content.decode(response.charset))

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "ikp_web.apps.api",
     "ikp_web.apps.incidents",
     "ikp_web.apps.alerts",
+    "ikp_web.apps.live",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,8 @@ from ikp_web.apps.dashboards.views.common import (
     pick_node,
     requested_level,
 )
+from ikp_web.apps.live.maps import live_map, switch_for
+from ikp_web.apps.live.panels import LIVE_HEADER
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -49,6 +51,9 @@ def _map(request: HttpRequest, *, home: bool) -> HttpResponse:
     node = pick_node(fw, data, request.GET.get("dimensi"), notes)
     view = national_map(choice, data, node, ctx["labels"])
     query = urlencode({"edisi": choice.key, "tingkat": choice.level_param, "dimensi": node})
+    switch = switch_for(request, choice, node, fw.root, query)  # live / published / change
+    if switch.run is not None and switch.mode != "terbitan":
+        view = live_map(switch, choice, ctx["labels"])
     external = [c for c in choices(request) if c.external]
     ctx.update(
         {
@@ -64,9 +69,13 @@ def _map(request: HttpRequest, *, home: bool) -> HttpResponse:
             if choice.external
             else "",
             "external_choice": external[0] if external and not choice.external else None,
+            "live_switch": switch,
         }
     )
-    return render(request, "dashboards/map.html", ctx)
+    response = render(request, "dashboards/map.html", ctx)
+    if switch.links:
+        response[LIVE_HEADER] = "1"  # live content: never stored in the public page cache
+    return response
 
 
 #: the class colours never change for a number of classes: browsers and caches keep them a day

@@ -47,6 +47,7 @@ from ikp_web.apps.dashboards.queries import (
     source_code,
 )
 from ikp_web.apps.dashboards.views.common import base_context, choices, choose, node_name, seen
+from ikp_web.apps.live.panels import LIVE_HEADER, region_panel, with_incident_points
 
 
 @dataclass
@@ -162,6 +163,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         _("Kecamatan di %(name)s") if level == "regency" else _("Kabupaten/kota di %(name)s")
     ) % {"name": reg.name}
     ctx["legend_regency"] = None
+    ctx["live_html"] = ""
     if choice is None:
         ctx["local_map"] = district_map(reg.code) if level == "regency" else ""
         return render(request, "dashboards/region.html", ctx)
@@ -216,10 +218,13 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
                 ),
             ),
             "indicators_html": indicators_html(choice, fw, src),
+            "live_html": region_panel(request, choice.edition, choice.comp, src, fw, labels),
         }
     )
     if level == "regency":
-        ctx["local_map"] = district_map(reg.code)
+        ctx["local_map"] = with_incident_points(
+            request, choice.edition, choice.comp, src, district_map(reg.code)
+        )
     else:
         regency_choice = sibling(choices(request), choice, "regency")
         regency_data = comp_data(regency_choice) if regency_choice is not None else None
@@ -243,7 +248,10 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
                 rows,
                 max(n_regencies - len(rows), 0),
             )
-    return render(request, "dashboards/region.html", ctx)
+    response = render(request, "dashboards/region.html", ctx)
+    if ctx["live_html"]:
+        response[LIVE_HEADER] = "1"  # live content: never stored in the public page cache
+    return response
 
 
 def comparisons(
