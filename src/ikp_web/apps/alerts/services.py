@@ -67,10 +67,12 @@ def current_states(edition: Edition, components: Iterable[str] | None = None) ->
     """The region-state table of ``edition`` for :func:`ikp.alert_rules.evaluate`: one row per
     region × component (``components``: all when None) of the latest published computation.
 
-    Today "current" is the published snapshot itself (``current_*`` = ``published_*``), so the
-    state-based rules only fire once the live index (issue 8) replaces the ``current_*`` columns
-    and ``prob_*`` with its live results; this function is the one place to change. The table is
-    empty when nothing is published."""
+    "Current" is the live index where it has a run on this published snapshot
+    (:mod:`ikp_web.apps.live`: the index's live score and class per region); elsewhere — the
+    components below the index, which the live index does not compute, or an edition without
+    a live run — it is the published value itself, so class-transition and score-rise rules
+    fire on the index as incidents are verified. ``prob_*`` are the published probabilities.
+    The table is empty when nothing is published."""
     comp = current_published(edition)
     columns = [*alert_rules.STATE_COLUMNS, "computation_id"]
     if comp is None:
@@ -92,11 +94,32 @@ def current_states(edition: Edition, components: Iterable[str] | None = None) ->
     frame["published_score"] = frame["published_score"].astype(float)
     frame["current_score"] = frame["published_score"]
     frame["current_class"] = frame["published_class"]
+    _apply_live(frame, edition, comp)
     labels = sorted({k for r in rows for k in (r[5] or {})})
     for label in labels:
         frame[f"prob_{label}"] = [(r[5] or {}).get(label) for r in rows]
     frame["computation_id"] = comp.pk
     return frame
+
+
+def _apply_live(frame: pd.DataFrame, edition: Edition, comp: Any) -> None:
+    """Put the live index's score and class of each region in the index rows' ``current_*``
+    columns, when the edition's newest live run is on ``comp``."""
+    from ikp_web.apps.live.models import LiveRun
+
+    run = LiveRun.objects.filter(edition=edition, based_on=comp).order_by("-computed_at").first()
+    if run is None or frame.empty:
+        return
+    live = {
+        code: (score, klass)
+        for code, score, klass in run.results.values_list("region__code", "score", "klass")
+        if score is not None
+    }
+    root = edition.framework.framework().root
+    rows = (frame["component"] == root) & frame["region_code"].isin(list(live))
+    codes = frame.loc[rows, "region_code"]
+    frame.loc[rows, "current_score"] = [float(live[c][0]) for c in codes]
+    frame.loc[rows, "current_class"] = [live[c][1] for c in codes]
 
 
 def incident_table(edition: Edition) -> pd.DataFrame:

@@ -107,10 +107,14 @@ def refresh(edition: Edition, *, force: bool = False) -> LiveRun | None:
     if comp is None or not comp.recipe:
         return None
     try:
-        return compute_live(edition, comp, state, now=started)
+        run = compute_live(edition, comp, state, now=started)
     except (IkpError, ValueError) as exc:  # e.g. a published run that imputed values
         log.warning("live %s v%s not computed: %s", edition.slug, comp.version, exc)
         return None
+    from ikp_web.apps.live.signals import live_refreshed
+
+    live_refreshed.send(sender=LiveRun, edition=edition, run=run)
+    return run
 
 
 def compute_live(

@@ -9,12 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from ikp_web.apps.incidents.models import Incident, IncidentEvent
 from ikp_web.apps.scoring.models import Computation
 
 VERIFIED = Incident.Status.VERIFIED
+
+#: sent after a live run is stored (``edition``, ``run``): the alert rules read the new
+#: "current" scores from it (``ikp_web.apps.alerts.receivers``)
+live_refreshed = Signal()
 
 
 @receiver(post_save, sender=IncidentEvent, dispatch_uid="live-incident-event")
