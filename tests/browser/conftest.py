@@ -24,6 +24,34 @@ CHROMIUM_ARGS = [
 ]
 
 
+PASSWORD = "browser-password-1"
+
+
+def make_user(username: str, role: str, region: str | None) -> None:
+    """A user with ``PASSWORD`` and a profile of ``role`` for the region coded ``region``."""
+    from django.contrib.auth import get_user_model
+
+    from ikp_web.apps.accounts.models import Profile
+    from ikp_web.apps.regions.models import Region
+
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    Profile.objects.create(
+        user=user,
+        role=role,
+        region=Region.objects.get(edition="current", code=region) if region else None,
+    )
+
+
+def login(page: Any, base: str, username: str) -> None:
+    """Sign ``username`` in through the login page."""
+    page.goto(f"{base}/akun/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "masuk" not in page.url, f"login failed for {username}"
+
+
 def synthetic_edition(slug: str) -> Any:
     """Today's regions, the IKP 2024 framework and an empty SYNTHETIC kab/kota edition."""
     from ikp.framework import load_framework

@@ -19,31 +19,19 @@ from typing import Any
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
 
 from ikp import SYNTHETIC_LABEL
 from ikp.framework import load_framework
 from ikp.sample import generate
 from ikp_web.apps.accounts.models import Profile
 from ikp_web.apps.frameworks.models import Edition
-from ikp_web.apps.regions.models import Region
 from ikp_web.apps.submissions.models import Observation, Submission
 from ikp_web.apps.submissions.services import store_counts
 
-from .conftest import synthetic_edition
+from .conftest import login, make_user, synthetic_edition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "browser-path-password-1"
 SLUG = "ikp-2024-kabkota"
-
-
-def _user(username: str, role: str, region: str | None) -> None:
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
-    Profile.objects.create(
-        user=user,
-        role=role,
-        region=Region.objects.get(edition="current", code=region) if region else None,
-    )
 
 
 @pytest.fixture()
@@ -59,19 +47,10 @@ def platform() -> Edition:
     Observation.objects.filter(submission=bogor).delete()
     bogor.status = Submission.Status.NOT_STARTED
     bogor.save()
-    _user("ri", Profile.Role.RI, None)
-    _user("jabar", Profile.Role.PROVINCE, "32")
-    _user("bogor", Profile.Role.REGENCY, "32.01")
+    make_user("ri", Profile.Role.RI, None)
+    make_user("jabar", Profile.Role.PROVINCE, "32")
+    make_user("bogor", Profile.Role.REGENCY, "32.01")
     return edition
-
-
-def login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/akun/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert "masuk" not in page.url, f"login failed for {username}"
 
 
 def logout(page: Any) -> None:
