@@ -149,6 +149,8 @@ def test_early_warning(
     explanation = page.locator("#penjelasan")
     assert "I05" in explanation.inner_text()
     assert explanation.locator(f'a[href="/laporan/{incident.pk}/"]').count() == 1
+    assert "INVALID_TEMPLATE_VARIABLE" not in page.content()
+    assert "sistem" in page.locator("ol.history").inner_text()  # opened by the evaluation
     shots(page, "alert-explained")
     page.context.clear_cookies()
 

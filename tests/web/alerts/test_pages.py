@@ -33,6 +33,9 @@ def test_detail_shows_the_explanation_and_acts(
     assert escape(alert.explanation["text_id"]) in html
     assert escape(alert.explanation["text_en"]) in html
     assert inline_styles(html) == []
+    # the opening event has no user: the history names the system, not a missing variable
+    history = html.split('<ol class="history">')[1]
+    assert "sistem" in history and "INVALID_TEMPLATE_VARIABLE" not in html
     assert (
         client.get(f"/peringatan/{Alert.objects.get(region__code='32.03').pk}/").status_code == 404
     )

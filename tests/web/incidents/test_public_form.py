@@ -68,6 +68,10 @@ def test_the_public_never_sees_an_unverified_report(
     queue = personas["ri"].client.get("/laporan/?status=received").context["rows"]
     assert [r["pk"] for r in queue] == [incident.pk]
     assert personas["jabar"].client.get("/laporan/").context["rows"] == []
+    # its page: the history's first event has no user, so it reads "publik"
+    html = personas["ri"].client.get(f"/laporan/{incident.pk}/").content.decode()
+    assert "INVALID_TEMPLATE_VARIABLE" not in html
+    assert "publik" in html.split('<ol class="history">')[1]
 
 
 def test_honeypot_is_answered_as_accepted_but_stores_nothing(
