@@ -138,7 +138,7 @@ def test_early_warning(
 
     # 4. the alert list and the alert's explanation
     alert = Alert.objects.get()
-    assert (alert.region.code, alert.status) == ("32.01", "open")
+    assert (alert.region.code, alert.status, alert.source) == ("32.01", "open", "live")
     page.goto(f"{base}/peringatan/")
     row = page.locator("table.alerts tbody tr", has_text="32.01")
     assert row.count() == 1 and "Skor IKP naik" in row.inner_text()
@@ -148,6 +148,7 @@ def test_early_warning(
     page.wait_for_load_state()
     explanation = page.locator("#penjelasan")
     assert "I05" in explanation.inner_text()
+    assert "indeks langsung" in page.locator("dl.alert-facts").inner_text()
     assert explanation.locator(f'a[href="/laporan/{incident.pk}/"]').count() == 1
     assert "INVALID_TEMPLATE_VARIABLE" not in page.content()
     assert "sistem" in page.locator("ol.history").inner_text()  # opened by the evaluation

@@ -19,7 +19,12 @@ def test_a_live_rise_opens_a_score_rise_alert(
     edition: Edition, published: Computation, personas: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     AlertRule.objects.create(
-        slug="naik", name="naik", kind="score_rise", component="IKP", params={"points": 0.01}
+        slug="naik",
+        name="naik",
+        kind="score_rise",
+        component="IKP",
+        params={"points": 0.01},
+        public=True,
     )
     states = current_states(edition)
     assert states["current_score"].equals(states["published_score"])  # nothing live yet
@@ -35,3 +40,10 @@ def test_a_live_rise_opens_a_score_rise_alert(
     assert [a.region.code for a in alerts] == ["32.01"]
     assert alerts[0].status == "open", alerts[0].explanation
     assert incident.pk in alerts[0].explanation["incidents"], alerts[0].explanation
+    # raised on the live score: labelled live, and not shown publicly although the rule is public
+    assert alerts[0].source == Alert.Source.LIVE
+    assert (
+        personas["anonymous"].client.get(f"/peringatan/publik/{alerts[0].pk}/").status_code == 404
+    )
+    page = personas["bogor"].client.get(f"/peringatan/{alerts[0].pk}/").content.decode()
+    assert "indeks langsung / live index" in page

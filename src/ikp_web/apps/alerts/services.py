@@ -94,6 +94,7 @@ def current_states(edition: Edition, components: Iterable[str] | None = None) ->
     frame["published_score"] = frame["published_score"].astype(float)
     frame["current_score"] = frame["published_score"]
     frame["current_class"] = frame["published_class"]
+    frame["live"] = False
     _apply_live(frame, edition, comp)
     labels = sorted({k for r in rows for k in (r[5] or {})})
     for label in labels:
@@ -104,7 +105,7 @@ def current_states(edition: Edition, components: Iterable[str] | None = None) ->
 
 def _apply_live(frame: pd.DataFrame, edition: Edition, comp: Any) -> None:
     """Put the live index's score and class of each region in the index rows' ``current_*``
-    columns, when the edition's newest live run is on ``comp``."""
+    columns (and mark those rows ``live``), when the edition's newest live run is on ``comp``."""
     from ikp_web.apps.live.models import LiveRun
 
     run = LiveRun.objects.filter(edition=edition, based_on=comp).order_by("-computed_at").first()
@@ -120,6 +121,7 @@ def _apply_live(frame: pd.DataFrame, edition: Edition, comp: Any) -> None:
     codes = frame.loc[rows, "region_code"]
     frame.loc[rows, "current_score"] = [float(live[c][0]) for c in codes]
     frame.loc[rows, "current_class"] = [live[c][1] for c in codes]
+    frame.loc[rows, "live"] = True
 
 
 def incident_table(edition: Edition) -> pd.DataFrame:
@@ -150,6 +152,10 @@ def core_rules(rules: Iterable[AlertRule]) -> list[alert_rules.Rule]:
 # --------------------------------------------------------------------------- evaluation
 
 
+#: rule kinds that read the current (live where there is one) score or class
+CURRENT_KINDS = frozenset({"class_transition", "score_rise"})
+
+
 def evaluate_edition(
     edition: Edition, *, at: dt.datetime | None = None, notify: bool = True
 ) -> list[Alert]:
@@ -176,7 +182,24 @@ def evaluate_edition(
         component_children=children,
     )
     computation_id = int(states["computation_id"].iloc[0])
-    alerts = raise_alerts(edition, triggers, at=at, computation_id=computation_id)
+    # a rule reading the current score or class of a row the live index set is a live alert
+    # (not a published result: labelled so, and never public)
+    marked = states[states["live"].astype(bool)] if "live" in states.columns else states[:0]
+    live_rows = set(zip(marked["region_code"], marked["component"], strict=True))
+
+    def from_live(t: alert_rules.Trigger) -> bool:
+        return t.kind in CURRENT_KINDS and (t.region_code, t.component) in live_rows
+
+    alerts = raise_alerts(
+        edition, [t for t in triggers if not from_live(t)], at=at, computation_id=computation_id
+    )
+    alerts += raise_alerts(
+        edition,
+        [t for t in triggers if from_live(t)],
+        at=at,
+        computation_id=computation_id,
+        source=Alert.Source.LIVE,
+    )
     if notify and alerts:
         dispatch(alerts)
     return alerts
