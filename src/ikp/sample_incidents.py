@@ -5,7 +5,7 @@ demo sees the live index move and alerts open at once:
 
 * **where**: each kab/kota's rate is proportional to its published score (higher-vulnerability
   regions get more reports); the voting-day spike leans further toward the highest scores
-  (rate ∝ score²);
+  (rate ∝ score⁴, so that a few regions see a burst);
 * **what**: an indicator among the framework's count indicators, half of them from the
   sub-dimension ``focus`` (default ``D1.S1``, Keamanan), the rest spread evenly; a level of
   incidence drawn with the sample's shares (:data:`ikp.sample.LEVEL_SHARES`);
@@ -40,6 +40,8 @@ CAMPAIGN_DAYS = (60.0, 30.0)
 VOTING_DAYS = (7.0, 3.0)
 #: the stream's shares: campaign cluster, voting-day spike, background over the window
 PERIOD_SHARES = (0.45, 0.35, 0.20)
+#: the voting-day spike's rate per region ∝ score ** SPIKE_EXPONENT
+SPIKE_EXPONENT = 4
 SOURCE_SHARES = {"pengawas": 0.5, "masyarakat": 0.2, "media": 0.2, "mitra": 0.1}
 DESCRIPTION_PREFIX = "SINTETIS / SYNTHETIC"
 
@@ -93,12 +95,12 @@ def generate_incidents(
     seconds_ago = np.round(rng.uniform(ends[period], starts[period]) * 86_400)
     occurred = pd.Timestamp(now).tz_convert("UTC") - pd.to_timedelta(seconds_ago, unit="s")
 
-    # where: ∝ score, the voting-day spike ∝ score²
+    # where: ∝ score, the voting-day spike ∝ score⁴
     region = np.empty(n, dtype=np.int64)
     spike = period == 1
     region[~spike] = rng.choice(len(codes), size=int((~spike).sum()), p=score / score.sum())
-    square = score**2
-    region[spike] = rng.choice(len(codes), size=int(spike.sum()), p=square / square.sum())
+    steep = score**SPIKE_EXPONENT
+    region[spike] = rng.choice(len(codes), size=int(spike.sum()), p=steep / steep.sum())
 
     # what: half from the focus sub-dimension, the rest evenly among count indicators
     counted = [c for c in framework.indicators if framework.nodes[c].input_type == "count"]
