@@ -5,11 +5,8 @@ can do what the README's table says; a second run writes nothing and keeps the p
 from __future__ import annotations
 
 import io
-import json
-from pathlib import Path
 from typing import Any
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -26,14 +23,6 @@ from ikp_web.apps.scoring.services import compute_edition
 from ikp_web.apps.submissions.models import Review, Submission
 
 KABKOTA = "ikp-2024-kabkota"
-
-
-@pytest.fixture()
-def seeded(db: Any, settings: Any, tmp_path: Path) -> dict[str, str]:
-    """The seed run once (no Monte Carlo); the demo passwords it kept."""
-    settings.VAR_DIR = tmp_path
-    call_command("ikp_seed", runs=0, stdout=io.StringIO())
-    return dict(json.loads((tmp_path / "demo-logins.json").read_text("utf-8")))
 
 
 def login(username: str, passwords: dict[str, str]) -> Client:

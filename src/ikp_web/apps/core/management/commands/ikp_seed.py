@@ -1,6 +1,8 @@
 """Seed the platform: regions (current and 2022 editions), the built-in frameworks, the IKP 2024
 editions with SYNTHETIC sample data (DATA SINTETIS — bukan data Bawaslu) verified, computed and
-published, Bawaslu's published IKP 2024 province results, and one demo login per role.
+published, Bawaslu's published IKP 2024 province results, and one demo login per role; on the
+first seed, a SYNTHETIC stream of incident reports, the default alert rules, one live run and
+the alerts it opens (:mod:`ikp_web.apps.core.demo_stream`).
 
 Usage: python -m django ikp_seed [--runs 1000] [--no-compute] [--background-uncertainty]
 Idempotent: running it again changes nothing that exists (and so takes seconds). Each phase
@@ -30,6 +32,7 @@ from ikp import SYNTHETIC_LABEL
 from ikp.framework import load_framework
 from ikp.sample import generate
 from ikp_web.apps.accounts.models import Profile
+from ikp_web.apps.core.demo_stream import DEMO_INCIDENTS, seed_stream
 from ikp_web.apps.frameworks.models import Edition, FrameworkVersion
 from ikp_web.apps.regions.models import Region
 from ikp_web.apps.regions.services import load_regions
@@ -70,6 +73,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--runs", type=int, default=1000, help="Monte Carlo runs per edition")
         parser.add_argument("--no-compute", action="store_true", help="do not compute or publish")
+        parser.add_argument(
+            "--incidents",
+            type=int,
+            default=DEMO_INCIDENTS,
+            help="synthetic incidents seeded on the first seed (0: none)",
+        )
         parser.add_argument("--reset-passwords", action="store_true", help="new demo passwords")
         parser.add_argument(
             "--background-uncertainty",
@@ -151,6 +160,20 @@ class Command(BaseCommand):
         self._demo_users(reset=opts["reset_passwords"])
         for edition in reopen:
             self._demo_work(edition)
+            if not opts["no_compute"] and opts["incidents"]:
+                self._demo_stream(edition, opts["incidents"])
+
+    def _demo_stream(self, edition: Edition, n: int) -> None:
+        """The early-warning demo (first seed only): a synthetic stream of incidents, the
+        default alert rules, one live run, the alerts it opens, the partner's subscription."""
+        with self._phase("laporan kejadian & peringatan / incidents & alerts (DATA SINTETIS)"):
+            result = seed_stream(edition, n=n)
+        if result is not None:
+            self.stdout.write(
+                f"edition {edition.slug}: {result.incidents} synthetic incidents "
+                f"({result.verified} verified, {result.received} received), "
+                f"{result.rules} alert rules, {result.alerts} open alerts"
+            )
 
     def _queue_uncertainty(self, edition: Edition, runs: int) -> None:
         """The Monte Carlo runs of a sample edition as a background job that publishes its
