@@ -5,11 +5,9 @@ user, the rules (Bawaslu RI only) and the public feeds (RSS and Atom)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -26,19 +24,10 @@ from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.alerts import services
 from ikp_web.apps.alerts.forms import AlertRuleForm, StatusForm, SubscriptionForm
 from ikp_web.apps.alerts.models import Alert, AlertRule, Delivery, Subscription
+from ikp_web.apps.core.access import signed_in_view as login_view
 from ikp_web.apps.core.views import national_view
 
 View = Callable[..., HttpResponse]
-
-
-def login_view(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @login_view

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from ikp import SYNTHETIC_LABEL
 from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.core import queries
+from ikp_web.apps.core.access import signed_in_view as job_view
 from ikp_web.apps.core.forms import AuditFilterForm, action_label
 from ikp_web.apps.core.models import AuditLog, Job
 from ikp_web.apps.core.services import reap_stopped_jobs
@@ -71,18 +72,6 @@ def _visible_job(request: HttpRequest, pk: int) -> Job:
     if not scope.can_see_job(request.user, obj):
         raise PermissionDenied
     return obj
-
-
-def job_view(view: View) -> View:
-    """Signed-in users only; which job they may see is asked per job (``can_see_job``)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @job_view

@@ -5,12 +5,10 @@ bulk upload and the public report form (no login, into moderation)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -21,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from ikp_web.apps.accounts import services as scope
+from ikp_web.apps.core.access import office_view
 from ikp_web.apps.incidents import bulk, queries, services
 from ikp_web.apps.incidents.forms import (
     BulkUploadForm,
@@ -34,20 +32,6 @@ from ikp_web.apps.incidents.throttle import take_public_report_token
 from ikp_web.apps.submissions import queries as submission_queries
 
 View = Callable[..., HttpResponse]
-
-
-def office_view(view: View) -> View:
-    """Pages for logged-in offices, Bawaslu RI and partner agencies (others: 403)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not scope.can_see_unpublished(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @office_view

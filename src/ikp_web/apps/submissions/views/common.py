@@ -5,15 +5,12 @@ anonymous visitors are sent to the login page, other roles without access get 40
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from ikp_web.apps.accounts import services as scope
+from ikp_web.apps.core.access import office_view
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.regions.models import Region
 from ikp_web.apps.submissions import queries
@@ -21,19 +18,8 @@ from ikp_web.apps.submissions.models import Submission
 
 View = Callable[..., HttpResponse]
 
-
-def data_view(view: View) -> View:
-    """Pages of data collection: logged-in offices, RI and partner agencies only."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not scope.can_see_unpublished(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+#: pages of data collection: offices, Bawaslu RI and partner agencies only
+data_view = office_view
 
 
 def get_edition(slug: str) -> Edition:
