@@ -183,6 +183,9 @@ def bench_end_to_end(n: int, postgres: bool) -> None:
         )
     user = get_user_model().objects.create_user(username="bench-ri", password="x-password-123")
     Profile.objects.create(user=user, role=Profile.Role.RI)
+    # another officer reports (nobody verifies their own report: four-eyes)
+    reporter = get_user_model().objects.create_user(username="bench-lapor", password="x-pw-123")
+    Profile.objects.create(user=reporter, role=Profile.Role.RI)
     setup = time.perf_counter() - t
     db = "PostgreSQL" if postgres else "SQLite"
     print(f"\n== Live index: verification → refreshed live result, 514 kab/kota ({db}) ==")
@@ -200,9 +203,9 @@ def bench_end_to_end(n: int, postgres: bool) -> None:
             "description": "DATA SINTETIS: verifikasi uji",
             "source_type": "pengawas",
         }
-        records, found = incident_services.check(edition, user, [(None, values)])
+        records, found = incident_services.check(edition, reporter, [(None, values)])
         assert found.ok, str(found)
-        incident = incident_services.store(edition, records, reporter=user)[0]
+        incident = incident_services.store(edition, records, reporter=reporter)[0]
         before = LiveRun.objects.count()
         start = time.perf_counter()
         with transaction.atomic():  # the refresh runs once this commits

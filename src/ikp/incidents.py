@@ -17,8 +17,11 @@ Checks, per record:
 * ``province_code`` and ``regency_code`` (required), ``district_code`` and ``village_code``
   (optional): known codes of the registry at the right level, each inside the one above
   (``MALFORMED_REGION_CODE``, ``UNKNOWN_REGION_CODE``, ``WRONG_REGION_LEVEL``,
-  ``REGION_NOT_IN_PARENT``); a village without its kecamatan gets the kecamatan from the
-  registry; the jurisdiction (``OUTSIDE_JURISDICTION``);
+  ``REGION_NOT_IN_PARENT``, whose hint lists the regions of the parent); a kecamatan or
+  desa/kelurahan may also be given by name (``Cibinong``, ``Kec. Cibinong``) or by the region
+  picker's label (``Kec. Cibinong (32.01.01)``), looked up inside its parent
+  (``UNKNOWN_REGION_NAME``, with a "did you mean"); a village without its kecamatan gets the
+  kecamatan from the registry; the jurisdiction (``OUTSIDE_JURISDICTION``);
 * ``tps_number`` (optional): a whole number 1-9999; ``latitude`` / ``longitude`` (optional,
   both or neither): inside Indonesia's bounding box;
 * ``indicator_code`` (required): one of the edition's indicators; ``incidence_level``
@@ -31,6 +34,7 @@ Checks, per record:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -92,6 +96,24 @@ _DATE_FORMATS = (
     "%d-%m-%Y",
 )
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$")
+#: a region picker's label ends with the code in brackets: ``Kec. Cibinong (32.01.01)``
+_LABELLED = re.compile(r"\(\s*(\d[\d.]*)\s*\)\s*$")
+#: or starts with it: ``32.01.01 Cibinong``
+_CODE_FIRST = re.compile(r"^(\d[\d.]*\d)\s+\D")
+#: words a kecamatan or desa/kelurahan name may start with (dropped before names are compared)
+_LEVEL_WORDS = {3: ("kecamatan", "kec"), 4: ("kelurahan", "desa", "kel", "ds")}
+_LEVEL_NAMES = {1: "province", 2: "kabupaten/kota", 3: "kecamatan", 4: "desa/kelurahan"}
+#: regions listed in a hint at most
+_HINT_REGIONS = 6
+
+
+def name_key(text: str, level: int) -> str:
+    """A name as compared: lower case, letters and digits only, without a leading level word
+    (``Kec. Cibinong`` and ``cibinong`` are the same kecamatan)."""
+    words = re.findall(r"[0-9a-z]+", text.lower())
+    if len(words) > 1 and words[0] in _LEVEL_WORDS.get(level, ()):
+        words = words[1:]
+    return "".join(words)
 
 
 @dataclass(frozen=True)
@@ -205,6 +227,7 @@ class _Checker:
         self._indicators = {c.upper(): c for c in rules.indicators}
         self._levels = {lv.upper(): lv for lv in rules.levels}
         self._hints: dict[str, str] = {}
+        self._below: dict[tuple[str, int], list[Any]] = {}
 
     def indicator_hint(self, text: str) -> str:
         hint = self._hints.get(text)
@@ -231,7 +254,7 @@ class _Checker:
             found = (dotted, region)
             self._codes[text] = found
         dotted, region = found
-        names = {1: "province", 2: "kabupaten/kota", 3: "kecamatan", 4: "desa/kelurahan"}
+        names = _LEVEL_NAMES
         if dotted is None:
             self.add(
                 IssueCode.MALFORMED_REGION_CODE,
@@ -266,15 +289,91 @@ class _Checker:
     def inside(self, child: Any, parent: Any, row: int | None, column: str) -> bool:
         if child is None or parent is None or child.code.startswith(parent.code + "."):
             return True
+        hint = f"a code under {parent.code}."
+        if child.level >= 3:
+            hint = self.choices_hint(parent, child.level, child.name)
         self.add(
             IssueCode.REGION_NOT_IN_PARENT,
             f"{child.code} ({child.name}) is not in {parent.code} ({parent.name})",
             row,
             column,
             region_code=child.code,
-            hint=f"a code under {parent.code}.",
+            hint=hint,
         )
         return False
+
+    def below(self, parent: Any, level: int) -> list[Any]:
+        """The regions of ``level`` inside ``parent`` (a kab/kota's villages too); none when the
+        registry does not hold that level."""
+        found = self._below.get((parent.code, level))
+        if found is None:
+            try:
+                found = self.rules.registry.children(parent.code)
+                while found and found[0].level < level:
+                    found = [g for c in found for g in self.rules.registry.children(c.code)]
+            except ValueError:
+                found = []
+            self._below[(parent.code, level)] = found
+        return found
+
+    def choices_hint(self, parent: Any, level: int, text: str) -> str:
+        """A hint naming the right regions of ``parent``: the closest names to ``text``, else
+        the first few of them."""
+        regions = self.below(parent, level)
+        if not regions:
+            return f"a {_LEVEL_NAMES[level]} code under {parent.code}."
+        by_key = {name_key(r.name, level): r for r in regions}
+        close = difflib.get_close_matches(name_key(text, level), list(by_key), n=3, cutoff=0.6)
+        if close:
+            return "did you mean " + " or ".join(repr(by_key[k].label) for k in close) + "?"
+        shown = ", ".join(r.label for r in regions[:_HINT_REGIONS])
+        more = f" … ({len(regions)} in all)" if len(regions) > _HINT_REGIONS else ""
+        return (
+            f"a {_LEVEL_NAMES[level]} of {parent.code} ({parent.name}): {shown}{more}; "
+            "type its name or code, or pick it from the list"
+        )
+
+    def place(self, value: object, level: int, parent: Any, row: int | None, column: str) -> Any:
+        """A kecamatan (3) or desa/kelurahan (4) given by code, by the picker's label
+        (``Kec. Cibinong (32.01.01)``: its code counts) or by name, looked up inside
+        ``parent``; None when it is not found (issue reported)."""
+        text = _text(value)
+        labelled = _LABELLED.search(text) or _CODE_FIRST.match(text)
+        if labelled is not None:
+            return self.region(labelled.group(1), level, row, column)
+        if not any(ch.isalpha() for ch in text):
+            return self.region(text, level, row, column)
+        what = _LEVEL_NAMES[level]
+        if parent is None:
+            self.add(
+                IssueCode.UNKNOWN_REGION_NAME,
+                f"{what} {text!r} is given by name, but the region it is in is not known",
+                row,
+                column,
+                hint="choose a valid kab/kota (and kecamatan) first, or give the code",
+            )
+            return None
+        key = name_key(text, level)
+        found = [r for r in self.below(parent, level) if name_key(r.name, level) == key]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            self.add(
+                IssueCode.UNKNOWN_REGION_NAME,
+                f"{len(found)} {what} in {parent.code} ({parent.name}) are named {text!r}",
+                row,
+                column,
+                hint="give the one you mean: " + ", ".join(r.label for r in found),
+            )
+            return None
+        self.add(
+            IssueCode.UNKNOWN_REGION_NAME,
+            f"no {what} named {text!r} in {parent.code} ({parent.name})",
+            row,
+            column,
+            hint=self.choices_hint(parent, level, text),
+        )
+        return None
 
     def record(self, values: Mapping[str, Any], row: int | None) -> IncidentRecord | None:
         before = len(self.report.issues)
@@ -325,11 +424,13 @@ class _Checker:
             if not self.inside(regency, province, row, "regency_code"):
                 regency = None
         if not _blank(values.get("district_code")):
-            district = self.region(values["district_code"], 3, row, "district_code")
+            district = self.place(values["district_code"], 3, regency, row, "district_code")
             if not self.inside(district, regency, row, "district_code"):
                 district = None
         if not _blank(values.get("village_code")):
-            village = self.region(values["village_code"], 4, row, "village_code")
+            village = self.place(
+                values["village_code"], 4, district or regency, row, "village_code"
+            )
             if village is not None:
                 within = district or regency
                 if not self.inside(village, within, row, "village_code"):

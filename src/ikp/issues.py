@@ -68,6 +68,7 @@ class IssueCode(StrEnum):
     # incident reports
     INVALID_DATE = "INVALID_DATE"
     REGION_NOT_IN_PARENT = "REGION_NOT_IN_PARENT"
+    UNKNOWN_REGION_NAME = "UNKNOWN_REGION_NAME"
     INVALID_CHOICE = "INVALID_CHOICE"
     TOO_LONG = "TOO_LONG"
     # recipes and runs

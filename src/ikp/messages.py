@@ -192,6 +192,9 @@ TEXTS: dict[str, IssueText] = {
     "REGION_NOT_IN_PARENT": IssueText(
         "Wilayah tidak berada di wilayah induknya", "Region is not inside its parent region"
     ),
+    "UNKNOWN_REGION_NAME": IssueText(
+        "Nama wilayah tidak dikenal di wilayah induknya", "Region name not found in its parent"
+    ),
     "INVALID_CHOICE": IssueText("Pilihan tidak dikenal", "Unknown choice"),
     "TOO_LONG": IssueText("Teks terlalu panjang", "Text too long"),
 }

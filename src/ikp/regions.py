@@ -237,6 +237,18 @@ class Region:
         return self.name
 
     @property
+    def label(self) -> str:
+        """How a picker shows it: ``Kec. Cibinong (32.01.01)``, ``Desa Cipayung (32.01.01.2004)``
+        or ``Kel. Pakansari (32.01.01.1001)`` (Kemendagri village codes 1xxx are kelurahan,
+        2xxx desa), ``Kabupaten Bogor (32.01)``, ``Jawa Barat (32)``."""
+        prefix = ""
+        if self.level == 3:
+            prefix = "Kec. "
+        elif self.level == 4:
+            prefix = "Kel. " if self.code.rsplit(".", 1)[-1].startswith("1") else "Desa "
+        return f"{prefix}{self.name} ({self.code})"
+
+    @property
     def digits(self) -> str:
         """The code without dots, as KPU data writes it."""
         return self.code.replace(".", "")

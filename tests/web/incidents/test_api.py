@@ -86,7 +86,7 @@ def test_the_public_reads_only_verified_incidents_of_published_editions(
     ri = personas["ri"].user
     verified = make_incident(ri)
     make_incident(ri, indicator_code="I02")  # received
-    services.review(verified, "verify", "ok", actor=ri)
+    services.review(verified, "verify", "ok", actor=personas["jabar"].user)
     assert Client().get(URL).json()["count"] == 0  # the edition is not published
     Computation.objects.create(
         edition=edition, version=1, status="done", published=True, published_at=timezone.now()

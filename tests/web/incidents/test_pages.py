@@ -55,7 +55,8 @@ def test_review_needs_scope_and_a_note_to_reject(personas: Any, make_incident: A
     incident = make_incident(personas["ri"].user)
     url = f"/laporan/{incident.pk}/"
     assert personas["mitra"].client.post(url, {"action": "verify"}).status_code == 403
-    response = personas["bogor"].client.post(url, {"action": "reject", "note": ""})
+    assert personas["bogor"].client.post(url, {"action": "verify"}).status_code == 403
+    response = personas["jabar"].client.post(url, {"action": "reject", "note": ""})
     assert response.status_code == 400
     jakarta = make_incident(
         personas["ri"].user, province_code="31", regency_code="31.71", district_code=None

@@ -69,7 +69,8 @@ def verify(incident: Incident, user: Any, capture: Any) -> None:
 def verified(
     edition: Edition, published: Computation, personas: Any, django_capture_on_commit_callbacks: Any
 ) -> Incident:
-    """One verified report in Kabupaten Bogor (I05, L3), its live refresh done."""
+    """One verified report in Kabupaten Bogor (I05, L3) by its office, verified by the province
+    office; its live refresh done."""
     incident = report(edition, personas["bogor"].user)
-    verify(incident, personas["bogor"].user, django_capture_on_commit_callbacks)
+    verify(incident, personas["jabar"].user, django_capture_on_commit_callbacks)
     return incident

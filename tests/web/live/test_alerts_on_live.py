@@ -29,7 +29,7 @@ def test_a_live_rise_opens_a_score_rise_alert(
     states = current_states(edition)
     assert states["current_score"].equals(states["published_score"])  # nothing live yet
     incident = report(edition, personas["bogor"].user)
-    verify(incident, personas["bogor"].user, django_capture_on_commit_callbacks)
+    verify(incident, personas["jabar"].user, django_capture_on_commit_callbacks)
     run = services.latest_run(edition)
     assert run is not None
     bogor = run.results.get(region__code="32.01")

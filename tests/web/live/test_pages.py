@@ -63,7 +63,7 @@ def test_incident_points_on_the_kecamatan_map(
 ) -> None:
     user = personas["bogor"].user
     incident = report(edition, user, latitude="-6.55", longitude="106.85")
-    verify(incident, user, django_capture_on_commit_callbacks)
+    verify(incident, personas["jabar"].user, django_capture_on_commit_callbacks)
     html = personas["bogor"].client.get(URL).content.decode()
     assert 'data-testid="live-points"' in html and f'data-incident="{incident.pk}"' in html
     anonymous = personas["anonymous"].client.get(URL).content.decode()

@@ -29,7 +29,7 @@ def test_verifying_an_incident_refreshes_the_live_result(
     before = list(Result.objects.filter(computation=published).values_list("score", flat=True))
     incident = report(edition, personas["bogor"].user)
     assert not LiveRun.objects.exists()  # a received report moves nothing
-    verify(incident, personas["bogor"].user, django_capture_on_commit_callbacks)
+    verify(incident, personas["jabar"].user, django_capture_on_commit_callbacks)
     run = services.latest_run(edition)
     assert run is not None and run.based_on == published and run.n_incidents == 1
     bogor = live_of(run, "32.01")
@@ -51,7 +51,7 @@ def test_verifying_an_incident_refreshes_the_live_result(
 def test_incidents_outside_the_window_do_not_count(
     edition: Edition, published: Computation, personas: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    incident = report(edition, personas["ri"].user, days_ago=200)
+    incident = report(edition, personas["bogor"].user, days_ago=200)
     verify(incident, personas["ri"].user, django_capture_on_commit_callbacks)
     run = services.latest_run(edition)
     assert run is not None and run.n_incidents == 0
@@ -69,7 +69,7 @@ def test_a_period_window_set_in_the_settings(
     LiveEdition.objects.create(
         edition=edition, period_start=now - dt.timedelta(days=400), period_end=now
     )
-    incident = report(edition, personas["ri"].user, days_ago=200)
+    incident = report(edition, personas["bogor"].user, days_ago=200)
     verify(incident, personas["ri"].user, django_capture_on_commit_callbacks)
     run = services.latest_run(edition)
     assert run is not None and run.n_incidents == 1
@@ -78,8 +78,8 @@ def test_a_period_window_set_in_the_settings(
 def test_a_refresh_covers_every_verification_before_it(
     edition: Edition, published: Computation, personas: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    user = personas["ri"].user
-    first, second = report(edition, user), report(edition, user, indicator_code="I01")
+    user, bogor = personas["ri"].user, personas["bogor"].user
+    first, second = report(edition, bogor), report(edition, bogor, indicator_code="I01")
     with django_capture_on_commit_callbacks(execute=True):
         from ikp_web.apps.incidents import services as incidents
 
@@ -95,7 +95,7 @@ def test_no_published_snapshot_no_live_run(
     edition: Edition, personas: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     verify(
-        report(edition, personas["ri"].user),
+        report(edition, personas["bogor"].user),
         personas["ri"].user,
         django_capture_on_commit_callbacks,
     )
@@ -110,7 +110,7 @@ def test_leaving_verified_takes_the_incident_out(
     from ikp_web.apps.incidents.models import Incident, IncidentEvent
 
     user = personas["ri"].user
-    incident = report(edition, user)
+    incident = report(edition, personas["bogor"].user)
     verify(incident, user, django_capture_on_commit_callbacks)
     assert live_of(services.latest_run(edition), "32.01").delta > 0  # type: ignore[arg-type]
     with django_capture_on_commit_callbacks(execute=True):

@@ -7,7 +7,9 @@
   with the stored incident, or 422 ``INVALID_INCIDENT`` with every issue (field, message, hint).
 * ``GET /incidents`` — anonymous callers (and the public role) read verified incidents of
   editions with a published computation, without the reporter; offices read their
-  jurisdiction, RI and partners everything, with status and reporter.
+  jurisdiction, RI and partners everything, with status and reporter; ``may_review`` says
+  whether the caller may review the report now, and ``?to_review=true`` lists only those (the
+  caller's review queue; ``IKP_INCIDENT_REVIEW_LEVEL``, four-eyes).
 """
 
 from __future__ import annotations
@@ -83,13 +85,16 @@ class IncidentOut(Schema):
     possible_duplicates: list[int] = Field(
         default_factory=list, description="likely duplicates (offices only)"
     )
+    may_review: bool = Field(
+        False, description="the caller may verify, reject or mark it duplicate now"
+    )
 
 
 class IncidentPage(PageMeta):
     items: list[IncidentOut]
 
 
-def _payload(incident: Incident, insider: bool) -> dict[str, Any]:
+def _payload(incident: Incident, insider: bool, user: Any = None) -> dict[str, Any]:
     out = {
         "id": incident.pk,
         "edition": incident.edition.slug,
@@ -109,8 +114,12 @@ def _payload(incident: Incident, insider: bool) -> dict[str, Any]:
         "via": incident.via,
         "reporter": None,
         "possible_duplicates": [],
+        "may_review": False,
     }
     if insider:
+        out["may_review"] = incident.status == Incident.Status.RECEIVED and services.can_review(
+            user, incident
+        )
         out["reporter"] = incident.reporter.username if incident.reporter else None
         out["possible_duplicates"] = sorted(d.pk for d in incident.possible_duplicates.all())
     return out
@@ -119,15 +128,16 @@ def _payload(incident: Incident, insider: bool) -> dict[str, Any]:
 class _Page:
     """A queryset counted and sliced in the database, each row turned into its payload."""
 
-    def __init__(self, qs: QuerySet[Incident], insider: bool) -> None:
+    def __init__(self, qs: QuerySet[Incident], insider: bool, user: Any) -> None:
         self.qs = qs
         self.insider = insider
+        self.user = user
 
     def __len__(self) -> int:
         return self.qs.count()
 
     def __getitem__(self, item: slice) -> list[dict[str, Any]]:
-        return [_payload(i, self.insider) for i in self.qs[item]]
+        return [_payload(i, self.insider, self.user) for i in self.qs[item]]
 
 
 @router.post("", response={201: IncidentOut, 400: ErrorOut, **ERRORS, 429: ErrorOut})
@@ -161,7 +171,7 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> Any:
             },
         )
     incident = services.store(edition, records, reporter=user, via=Incident.Via.API)[0]
-    return Status(201, _payload(incident, insider=True))
+    return Status(201, _payload(incident, insider=True, user=user))
 
 
 @router.get("", response={200: IncidentPage, **ERRORS})
@@ -173,15 +183,16 @@ def list_incidents(
     ] = None,
     regency: Code = None,
     indicator: Node = None,
+    to_review: bool = False,
     limit: Limit = None,
     offset: Offset = None,
 ) -> dict[str, Any]:
     """Incidents, newest first. Anonymous callers and the public: verified incidents of
     published editions only, without the reporter; offices: their jurisdiction; RI and
-    partners: all."""
+    partners: all. ``to_review=true``: only the received reports the caller may review."""
     user = request.auth  # type: ignore[attr-defined]
     insider = scope.can_see_unpublished(user)
-    qs = services.visible_to(user)
+    qs = services.to_review(user) if to_review else services.visible_to(user)
     if not insider:
         qs = qs.filter(
             status=Incident.Status.VERIFIED, edition__computations__published=True
@@ -197,4 +208,4 @@ def list_incidents(
     qs = qs.order_by("-occurred_at", "-pk")
     if insider:
         qs = qs.prefetch_related("possible_duplicates")
-    return q.paginate(request, _Page(qs, insider), limit, offset)
+    return q.paginate(request, _Page(qs, insider, user), limit, offset)

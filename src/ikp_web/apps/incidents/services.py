@@ -9,8 +9,11 @@ Scope (reuses :mod:`ikp_web.apps.accounts.services`):
 
 * report: Bawaslu RI and partner agencies anywhere; a province office in its province; a
   kab/kota office in its kab/kota; the public form anywhere (into moderation);
-* review (verify / reject / mark duplicate): Bawaslu RI anywhere; a province office in its
-  province; a kab/kota office in its kab/kota. Partners and the public never review.
+* review (verify / reject / mark duplicate), by ``IKP_INCIDENT_REVIEW_LEVEL`` (ADR 0007):
+  ``province`` (the default): Bawaslu RI anywhere and a province office in its province; a
+  kab/kota office sees its reports but does not review them. ``regency``: also a kab/kota
+  office in its kab/kota. In both, nobody reviews a report they submitted (four-eyes), and
+  partners and the public never review.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,19 +84,70 @@ def can_report(user: Any) -> bool:
     return scope.role_of(user) in (c.ROLE_RI, c.ROLE_PARTNER, c.ROLE_PROVINCE, c.ROLE_REGENCY)
 
 
-def can_review(user: Any, incident: Incident) -> bool:
-    """Verify, reject or mark as duplicate: an office whose jurisdiction holds the kab/kota."""
+#: the values of ``IKP_INCIDENT_REVIEW_LEVEL``: who reviews a report inside a kab/kota
+REVIEW_LEVELS = ("province", "regency")
+
+
+def review_level() -> str:
+    """``province`` (default) or ``regency``; anything else is a configuration error."""
+    level = str(getattr(settings, "IKP_INCIDENT_REVIEW_LEVEL", "province"))
+    if level not in REVIEW_LEVELS:
+        raise ImproperlyConfigured(
+            f"IKP_INCIDENT_REVIEW_LEVEL must be one of {REVIEW_LEVELS}; got {level!r}"
+        )
+    return level
+
+
+def _review_scope(user: Any) -> Q | None:
+    """The incidents ``user`` may review, whatever their status and reporter, as a filter
+    (``Q()``: all; None: none)."""
+    role = scope.role_of(user)
+    if role == c.ROLE_RI:
+        return Q()
+    home = scope.home_region(user)
+    if home is None:
+        return None
+    if role == c.ROLE_PROVINCE:
+        return Q(province__code=home.province_code, province__edition=home.edition)
+    if role == c.ROLE_REGENCY and review_level() == "regency":
+        return Q(regency=home)
+    return None
+
+
+def is_own_report(user: Any, incident: Incident) -> bool:
+    return incident.reporter_id is not None and incident.reporter_id == getattr(user, "pk", None)
+
+
+def in_review_scope(user: Any, incident: Incident) -> bool:
+    """Whether the kab/kota of ``incident`` is in the review scope of ``user`` (whoever
+    reported it)."""
     role = scope.role_of(user)
     if role == c.ROLE_RI:
         return True
-    if role not in (c.ROLE_PROVINCE, c.ROLE_REGENCY):
-        return False
     home = scope.home_region(user)
     if home is None:
         return False
     if role == c.ROLE_PROVINCE:
         return bool(home.province_code == incident.province.code)
-    return bool(home.pk == incident.regency_id)
+    if role == c.ROLE_REGENCY and review_level() == "regency":
+        return bool(home.pk == incident.regency_id)
+    return False
+
+
+def can_review(user: Any, incident: Incident) -> bool:
+    """Verify, reject or mark as duplicate (see the module docstring): an office whose review
+    scope holds the kab/kota, never the report's own reporter (four-eyes)."""
+    return in_review_scope(user, incident) and not is_own_report(user, incident)
+
+
+def to_review(user: Any) -> Any:
+    """The received incidents ``user`` may review now (the review queue): in their review
+    scope, not reported by themselves. Empty for partners, the public and, under the default
+    policy, kab/kota offices."""
+    where = _review_scope(user)
+    if where is None:
+        return Incident.objects.none()
+    return visible_to(user).filter(where, status=S.RECEIVED).exclude(reporter_id=user.pk)
 
 
 def visible_to(user: Any) -> Any:
@@ -348,8 +404,10 @@ def review(
     if action not in ACTIONS:
         raise ValueError(f"action must be one of {sorted(ACTIONS)}; got {action!r}")
     incident = Incident.objects.select_for_update().select_related("province").get(pk=incident.pk)
+    if is_own_report(actor, incident):
+        raise NotAllowed(_("Anda tidak dapat meninjau laporan yang Anda kirim sendiri."))
     if not can_review(actor, incident):
-        raise NotAllowed(_("Laporan ini di luar wilayah kewenangan Anda."))
+        raise NotAllowed(_("Laporan ini di luar wilayah kewenangan peninjauan Anda."))
     if incident.status != S.RECEIVED:
         raise NotAllowed(_("Hanya laporan berstatus “diterima” yang dapat ditinjau."))
     note = note.strip()

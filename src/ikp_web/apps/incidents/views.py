@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.core.access import office_view
 from ikp_web.apps.incidents import bulk, queries, services
 from ikp_web.apps.incidents.forms import (
@@ -30,13 +31,16 @@ from ikp_web.apps.incidents.forms import (
 from ikp_web.apps.incidents.models import Incident
 from ikp_web.apps.incidents.throttle import take_public_report_token
 from ikp_web.apps.submissions import queries as submission_queries
+from ikp_web.config import constants as c
 
 View = Callable[..., HttpResponse]
 
 
 @office_view
 def incident_list(request: HttpRequest) -> HttpResponse:
-    qs = services.visible_to(request.user)
+    queue = services.to_review(request.user)
+    mine = request.GET.get("tinjau") == "1"
+    qs = queue if mine else services.visible_to(request.user)
     status = request.GET.get("status", "")
     if status in Incident.Status.values:
         qs = qs.filter(status=status)
@@ -44,10 +48,15 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     if flagged:
         qs = qs.filter(possible_duplicates__isnull=False).distinct()
     page = Paginator(qs, 50).get_page(request.GET.get("halaman"))
+    query = request.GET.copy()
+    query.pop("halaman", None)
     context = {
         "page": page,
         "status": status,
         "flagged": flagged,
+        "mine": mine,
+        "n_to_review": queue.count(),
+        "query": query.urlencode(),
         "statuses": Incident.Status.choices,
         "can_report": services.can_report(request.user),
         "rows": queries.rows(page.object_list),
@@ -160,10 +169,27 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evidence": list(incident.evidence.all()),
         "form": form,
         "can_review": may_review and incident.status == Incident.Status.RECEIVED,
+        "why_not": _why_not(request.user, incident) if not may_review else "",
     }
     return TemplateResponse(
         request, "incidents/detail.html", context, status=400 if form.errors else 200
     )
+
+
+def _why_not(user: Any, incident: Incident) -> str:
+    """Why an office user sees a received report without the review form (empty: no note)."""
+    if incident.status != Incident.Status.RECEIVED:
+        return ""
+    if services.is_own_report(user, incident) and services.in_review_scope(user, incident):
+        return _(
+            "Anda mengirim laporan ini sendiri; laporan ditinjau oleh petugas lain (prinsip "
+            "empat mata)."
+        )
+    if scope.role_of(user) == c.ROLE_REGENCY and services.review_level() == "province":
+        return _(
+            "Laporan di kabupaten/kota Anda diverifikasi oleh Bawaslu Provinsi atau Bawaslu RI."
+        )
+    return ""
 
 
 @office_view
@@ -229,6 +255,7 @@ def public_thanks(request: HttpRequest) -> HttpResponse:
 ISSUE_TITLES = {
     "INVALID_DATE": gettext_lazy("Waktu tidak dapat dibaca"),
     "REGION_NOT_IN_PARENT": gettext_lazy("Wilayah tidak berada di wilayah induknya"),
+    "UNKNOWN_REGION_NAME": gettext_lazy("Nama wilayah tidak dikenal di wilayah induknya"),
     "INVALID_CHOICE": gettext_lazy("Pilihan tidak dikenal"),
     "TOO_LONG": gettext_lazy("Teks terlalu panjang"),
 }

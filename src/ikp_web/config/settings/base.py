@@ -207,6 +207,11 @@ IKP_ANON_RATE_LIMIT = {
 # at once from one address, then IKP_PUBLIC_REPORT_PER_HOUR an hour, and refuses a form sent
 # faster than IKP_PUBLIC_REPORT_MIN_SECONDS after it was shown (a spam guard).
 IKP_INCIDENT_DUPLICATE_HOURS = env_int("IKP_INCIDENT_DUPLICATE_HOURS", 72)
+# Who verifies a report made inside a kab/kota (docs/adr/0007-incident-review-level.md):
+# "province" (default): the province office of its province or Bawaslu RI; the kab/kota office
+# sees its reports but does not verify them. "regency": the kab/kota office may also review the
+# reports in its kab/kota. In both, nobody reviews a report they submitted (four-eyes).
+IKP_INCIDENT_REVIEW_LEVEL = env_str("IKP_INCIDENT_REVIEW_LEVEL", "province")
 IKP_PUBLIC_REPORT_RATE = {
     "burst": env_int("IKP_PUBLIC_REPORT_BURST", 5),
     "per_hour": env_int("IKP_PUBLIC_REPORT_PER_HOUR", 10),
