@@ -291,7 +291,7 @@ class _Checker:
             return True
         hint = f"a code under {parent.code}."
         if child.level >= 3:
-            hint = self.choices_hint(parent, child.level, child.name)
+            hint = self.choices_hint(parent, child.level)
         self.add(
             IssueCode.REGION_NOT_IN_PARENT,
             f"{child.code} ({child.name}) is not in {parent.code} ({parent.name})",
@@ -316,14 +316,16 @@ class _Checker:
             self._below[(parent.code, level)] = found
         return found
 
-    def choices_hint(self, parent: Any, level: int, text: str) -> str:
-        """A hint naming the right regions of ``parent``: the closest names to ``text``, else
-        the first few of them."""
+    def choices_hint(self, parent: Any, level: int, text: str = "") -> str:
+        """A hint naming the right regions of ``parent``: the names closest to ``text`` (a name
+        typed), else the first few of them and how many there are."""
         regions = self.below(parent, level)
         if not regions:
             return f"a {_LEVEL_NAMES[level]} code under {parent.code}."
         by_key = {name_key(r.name, level): r for r in regions}
-        close = difflib.get_close_matches(name_key(text, level), list(by_key), n=3, cutoff=0.6)
+        close = []
+        if text:
+            close = difflib.get_close_matches(name_key(text, level), list(by_key), n=3, cutoff=0.6)
         if close:
             return "did you mean " + " or ".join(repr(by_key[k].label) for k in close) + "?"
         shown = ", ".join(r.label for r in regions[:_HINT_REGIONS])

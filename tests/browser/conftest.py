@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -156,3 +157,25 @@ class Shots:
 @pytest.fixture()
 def shots(request: pytest.FixtureRequest) -> Shots:
     return Shots(request.node.name)
+
+
+#: a phone's viewport (the report forms are used on phones)
+PHONE = {"width": 390, "height": 844}
+
+
+@contextmanager
+def phone_page(browser: Any, csp_violations: CspViolations) -> Iterator[Any]:
+    """A page on a 390 px touch phone (Indonesian locale), watched for CSP refusals."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="id-ID")
+    try:
+        page = context.new_page()
+        csp_violations.watch(page)
+        page.set_default_timeout(20_000)
+        yield page
+    finally:
+        context.close()
+
+
+def no_horizontal_scroll(page: Any) -> None:
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= PHONE["width"], f"page is {width}px wide on a {PHONE['width']}px phone"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("hitung/", include("ikp_web.apps.scoring.urls")),
     path("laporan/", include("ikp_web.apps.incidents.urls")),
     path("peringatan/", include("ikp_web.apps.alerts.urls")),
+    path("wilayah/", include("ikp_web.apps.regions.urls")),
     path("", include("ikp_web.apps.dashboards.urls")),
 ]
 

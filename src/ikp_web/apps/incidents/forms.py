@@ -23,6 +23,26 @@ SOURCE_CHOICES = [(k, f"{v[0]}") for k, v in SOURCE_TYPES.items()]
 PLACE_FIELDS = ("district_code", "village_code", "tps_number", "latitude", "longitude")
 
 
+class RegionSelect(forms.Select):
+    """A province or kab/kota select whose options carry the region's code and province
+    (``data-code``, ``data-province``): the region picker script filters the kab/kota by the
+    province chosen without asking the server."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        region = getattr(option["value"], "instance", None)
+        if region is not None:
+            option["attrs"].update(
+                {"data-code": region.code, "data-province": region.province_code}
+            )
+        return option
+
+
+def region_label(region: Region) -> str:
+    """``Kabupaten Bogor (32.01)``, ``Jawa Barat (32)``: the name first, as the picker shows."""
+    return f"{region.name} ({region.code})"
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -59,20 +79,34 @@ class IncidentForm(forms.Form):
         label=gettext_lazy("Waktu kejadian"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+    province = forms.ModelChoiceField(
+        queryset=Region.objects.none(),
+        label=gettext_lazy("Provinsi"),
+        required=False,
+        empty_label=gettext_lazy("— pilih provinsi —"),
+        widget=RegionSelect(attrs={"data-region-level": "1"}),
+    )
     regency = forms.ModelChoiceField(
-        queryset=Region.objects.none(), label=gettext_lazy("Kabupaten/kota")
+        queryset=Region.objects.none(),
+        label=gettext_lazy("Kabupaten/kota"),
+        empty_label=gettext_lazy("— pilih kabupaten/kota —"),
+        widget=RegionSelect(attrs={"data-region-level": "2"}),
     )
     district_code = forms.CharField(
-        label=gettext_lazy("Kode kecamatan (opsional)"),
+        label=gettext_lazy("Kecamatan (opsional)"),
         required=False,
-        max_length=16,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "32.01.01"}),
+        max_length=120,
+        help_text=gettext_lazy("Ketik nama atau kode kecamatan, mis. Cibinong atau 32.01.01."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-region-level": "3"}),
     )
     village_code = forms.CharField(
-        label=gettext_lazy("Kode desa/kelurahan (opsional)"),
+        label=gettext_lazy("Desa/kelurahan (opsional)"),
         required=False,
-        max_length=16,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "32.01.01.2001"}),
+        max_length=120,
+        help_text=gettext_lazy(
+            "Ketik nama atau kode desa/kelurahan, mis. Pakansari atau 32.01.01.1007."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-region-level": "4"}),
     )
     tps_number = forms.CharField(
         label=gettext_lazy("Nomor TPS (opsional)"),
@@ -111,18 +145,24 @@ class IncidentForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp,image/*"}),
     )
 
-    def __init__(self, *args: Any, editions: Any, regencies: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, editions: Any, regencies: Any, provinces: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["edition"].queryset = editions  # type: ignore[attr-defined]
-        self.fields["regency"].queryset = regencies  # type: ignore[attr-defined]
-        self.fields["regency"].label_from_instance = lambda r: f"{r.code} {r.name}"  # type: ignore[attr-defined]
+        for name, regions in (("province", provinces), ("regency", regencies)):
+            field = self.fields[name]
+            field.queryset = regions  # type: ignore[attr-defined]
+            field.label_from_instance = region_label  # type: ignore[attr-defined]
+            if regions.count() == 1:
+                field.initial = regions.first()
+                field.empty_label = None  # type: ignore[attr-defined]
         edition = self._edition(editions)
+        #: the region edition the picker asks ``/wilayah/anak/`` about
+        self.region_edition = edition.region_edition if edition is not None else "current"
         self.indicators = indicator_options(edition) if edition is not None else []
         if edition is not None:
             self.fields["incidence_level"].choices = level_choices(edition)  # type: ignore[attr-defined]
-        if regencies.count() == 1:
-            self.fields["regency"].initial = regencies.first()
-            self.fields["regency"].empty_label = None  # type: ignore[attr-defined]
 
     def _edition(self, editions: Any) -> Edition | None:
         chosen = self.data.get("edition") if self.is_bound else None
@@ -136,11 +176,14 @@ class IncidentForm(forms.Form):
         """The cleaned fields as the core validation's record (fields that did not clean are
         left out: their errors are already on the form)."""
         data = self.cleaned_data
-        regency = data.get("regency")
+        regency, province = data.get("regency"), data.get("province")
+        province_code = province.code if province is not None else ""
+        if not province_code and regency is not None:  # the kab/kota alone says where
+            province_code = regency.province_code
         indicator = str(data.get("indicator_code") or "").strip()
         values: dict[str, Any] = {
             "occurred_at": data.get("occurred_at", ""),
-            "province_code": regency.province_code if regency is not None else "",
+            "province_code": province_code,
             "regency_code": regency.code if regency is not None else "",
             # "I01 — name" from the list, or a code typed by hand
             "indicator_code": indicator.split()[0] if indicator else "",
@@ -158,7 +201,7 @@ class IncidentForm(forms.Form):
         failed = set(self.errors)
         for issue in report.errors:
             column = issue.location.column or ""
-            name = {"regency_code": "regency", "province_code": "regency"}.get(column, column)
+            name = {"regency_code": "regency", "province_code": "province"}.get(column, column)
             if name in failed:
                 continue
             text = issue.message + (f" — {issue.hint}" if issue.hint else "")

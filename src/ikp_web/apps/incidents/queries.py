@@ -24,25 +24,27 @@ def editions() -> QuerySet[Edition]:
     return Edition.objects.filter(kind=Edition.Kind.COLLECTED).order_by("-pk")
 
 
-def all_regencies(edition: Edition | None) -> QuerySet[Region]:
+def all_regions(edition: Edition | None, level: int) -> QuerySet[Region]:
+    """The provinces (level 1) or kab/kota (level 2) of ``edition``'s region edition."""
     region_edition = edition.region_edition if edition is not None else "current"
-    return Region.objects.filter(edition=region_edition, level=2).order_by("code")
+    return Region.objects.filter(edition=region_edition, level=level).order_by("code")
 
 
-def regencies_for(user: Any, edition: Edition | None) -> QuerySet[Region]:
-    """The kab/kota ``user`` may report in (RI and partners: all)."""
-    qs = all_regencies(edition)
+def regions_for(user: Any, edition: Edition | None, level: int) -> QuerySet[Region]:
+    """The provinces (level 1) or kab/kota (level 2) ``user`` may report in: RI and partners
+    all; a province office its province and its kab/kota; a kab/kota office its own."""
+    qs = all_regions(edition, level)
     role = scope.role_of(user)
     if role in (c.ROLE_RI, c.ROLE_PARTNER):
         return qs
     home = scope.home_region(user)
-    if home is None:
+    if home is None or role not in (c.ROLE_PROVINCE, c.ROLE_REGENCY):
         return qs.none()
+    if level == 1:
+        return qs.filter(code=home.province_code)
     if role == c.ROLE_PROVINCE:
         return qs.filter(province_code=home.province_code)
-    if role == c.ROLE_REGENCY:
-        return qs.filter(pk=home.pk)
-    return qs.none()
+    return qs.filter(pk=home.pk)
 
 
 def indicator_name(edition: Edition, code: str) -> str:

@@ -66,7 +66,12 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 def _form_kwargs(user: Any) -> dict[str, Any]:
     editions = queries.editions()
-    return {"editions": editions, "regencies": queries.regencies_for(user, editions.first())}
+    first = editions.first()
+    return {
+        "editions": editions,
+        "provinces": queries.regions_for(user, first, 1),
+        "regencies": queries.regions_for(user, first, 2),
+    }
 
 
 @office_view
@@ -213,7 +218,12 @@ def public_report(request: HttpRequest) -> HttpResponse:
     editions = queries.editions()
     if not editions.exists():
         return TemplateResponse(request, "incidents/public_closed.html", {}, status=404)
-    kwargs = {"editions": editions, "regencies": queries.all_regencies(editions.first())}
+    first = editions.first()
+    kwargs = {
+        "editions": editions,
+        "provinces": queries.all_regions(first, 1),
+        "regencies": queries.all_regions(first, 2),
+    }
     form = PublicReportForm(request.POST or None, request.FILES or None, **kwargs)
     if request.method == "POST":
         wait = take_public_report_token(request)
