@@ -149,3 +149,13 @@ def test_a_province_that_does_not_hold_the_kab_kota_is_refused(edition: Edition)
     errors = response.context["form"].errors
     assert "regency" in errors and "is not in 36 (Banten)" in errors["regency"][0]
     assert not Incident.objects.exists()
+
+
+def test_the_picker_speaks_english_when_chosen(edition: Edition) -> None:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    html = client.get("/laporan/publik/").content.decode()
+    assert "— choose a province —" in html and "Village (desa/kelurahan, optional)" in html
+    assert 'data-text-count="{n} {level} in {parent}: type a name to search."' in html
+    body = client.get(CHILDREN.format("99.99")).json()
+    assert "is unknown or has no regions below it" in body["error"]["message"]
