@@ -110,12 +110,19 @@ def roll_up(counts: pl.DataFrame, level: str) -> pl.DataFrame:
 
 
 def _top(counts: pl.DataFrame) -> pl.DataFrame:
+    """``top_1`` … ``top_3``: the indicators flagged at the most TPS (ties in code order)."""
     inds = indicator_codes()
     matrix = counts.select(f"{c}_n" for c in inds).to_numpy()
     order = np.argsort(-matrix, axis=1, kind="stable")[:, :TOP]
-    codes = np.where(np.take_along_axis(matrix, order, axis=1) > 0, np.array(inds)[order], "")
-    return pl.DataFrame({f"top_{k + 1}": codes[:, k] for k in range(TOP)}).select(
-        pl.all().replace("", None)
+    flagged = np.take_along_axis(matrix, order, axis=1) > 0
+    positions = list(range(len(inds)))
+    return pl.DataFrame(
+        {
+            f"top_{k + 1}": pl.Series(np.where(flagged[:, k], order[:, k], -1)).replace_strict(
+                positions, list(inds), default=None, return_dtype=pl.String
+            )
+            for k in range(TOP)
+        }
     )
 
 
