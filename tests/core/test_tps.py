@@ -372,6 +372,24 @@ def test_row_order_does_not_change_the_counts(hand_csv: Path) -> None:
     assert aggregate(shuffled, "village").equals(aggregate(frame, "village"))
 
 
+def test_counts_stay_exact_for_a_village_with_more_than_1023_rows() -> None:
+    # aggregate() takes any frame: its packed sums widen their lanes beyond 10 bits
+    n = 1500
+    flags = {c: [k % (j + 2) == 0 for k in range(n)] for j, c in enumerate(INDS)}
+    frame = pl.DataFrame(
+        {
+            "tps_code": [f"1101012001{k:04d}" for k in range(n)],
+            "village_code": ["11.01.01.2001"] * n,
+            **flags,
+        }
+    ).with_columns(pl.when(pl.int_range(pl.len()) >= 7).then(pl.col("T22")).alias("T22"))
+    row = aggregate(frame, "village").row(0, named=True)
+    assert row["n_tps"] == n and row["n_checked"] == n
+    assert row["T01_n"] == sum(flags["T01"]) == 750
+    assert row["T22_n"] == sum(flags["T22"][7:]) and row["T22_checked"] == n - 7
+    assert row["n_rawan"] == sum(any(flags[c][k] for c in INDS) for k in range(n))
+
+
 def test_indicator_rates_run_through_the_engine_at_kecamatan_level() -> None:
     frame = sample_tps(3000, seed=5, province="31")  # DKI Jakarta: 267 kelurahan, 44 kecamatan
     checked = load_tps(frame).frame

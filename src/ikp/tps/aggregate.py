@@ -47,17 +47,10 @@ def _count_columns() -> list[str]:
     ]
 
 
-def village_counts(checks: pl.DataFrame) -> pl.DataFrame:
-    """Counts per village (``code`` = village code): the one pass over the TPS rows; every
-    coarser level sums these.
-
-    The per-TPS facts (checked, rawan, rawan per variable, flagged and answered per indicator)
-    become UInt8 columns; each is summed per village with ``numpy.add.reduceat`` over the rows
-    in village order (files are normally sorted by TPS code already, else one stable argsort):
-    several times faster than a hash group-by over 54 columns."""
+def _facts() -> dict[str, pl.Expr]:
+    """The per-TPS yes/no facts that are counted, by output column."""
     inds = list(indicator_codes())
-    order_table = villages().with_row_index("_i").select("village_code", "_i")
-    facts = {
+    return {
         "n_checked": pl.any_horizontal(pl.col(inds).is_not_null()),
         "n_rawan": pl.any_horizontal(pl.col(inds).fill_null(False)),
         **{
@@ -67,28 +60,55 @@ def village_counts(checks: pl.DataFrame) -> pl.DataFrame:
         **{f"{c}_n": pl.col(c).fill_null(False) for c in inds},
         **{f"{c}_checked": pl.col(c).is_not_null() for c in inds},
     }
-    rows = (
-        checks.lazy()
-        .join(order_table.lazy(), on="village_code", how="left", maintain_order="left")
-        .select("_i", *(e.cast(pl.UInt8).alias(name) for name, e in facts.items()))
-        .collect()
-    )
-    if rows["_i"].null_count():
+
+
+def village_counts(checks: pl.DataFrame) -> pl.DataFrame:
+    """Counts per village (``code`` = village code): the one pass over the TPS rows; every
+    coarser level sums these.
+
+    The 53 per-TPS yes/no facts (checked, rawan, rawan per variable, flagged and answered per
+    indicator) are packed into lanes of one UInt64 per 64 // ``bits`` facts, ``bits`` wide enough
+    for the largest village's number of TPS (10 bits for ≤ 1,023), so a lane's sum never
+    carries into the next. Each packed column is summed per village with
+    ``numpy.add.reduceat`` over the rows in village order (files are normally sorted by TPS code
+    already, else one stable argsort) and unpacked: 9 sums instead of 53, several times faster
+    than a hash group-by."""
+    order_table = villages().with_row_index("_i").select("village_code", "_i")
+    joined = checks.join(order_table, on="village_code", how="left", maintain_order="left")
+    if joined["_i"].null_count():
         raise ValueError("the checklist has village codes outside the code list; validate it first")
-    index = rows["_i"].to_numpy()
+    index = joined["_i"].to_numpy()
     order = None
     if len(index) > 1 and not (index[1:] >= index[:-1]).all():
         order = np.argsort(index, kind="stable")
         index = index[order]
     starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]]) if len(index) else index
-    sums = {"n_tps": np.diff(np.r_[starts, len(index)]).astype(np.int64)}
-    for name in facts:
-        column = rows[name].to_numpy()
+    sizes = np.diff(np.r_[starts, len(index)]).astype(np.int64)
+    bits = max(10, int(sizes.max(initial=0)).bit_length())
+    lanes = 64 // bits
+    facts = _facts()
+    names = list(facts)
+    packs = [names[k : k + lanes] for k in range(0, len(names), lanes)]
+    packed = joined.select(
+        pl.sum_horizontal(
+            facts[name].cast(pl.UInt64) * pl.lit(1 << (bits * lane), dtype=pl.UInt64)
+            for lane, name in enumerate(pack)
+        ).alias(f"_pack{k}")
+        for k, pack in enumerate(packs)
+    )
+    mask = np.uint64((1 << bits) - 1)
+    sums: dict[str, np.ndarray] = {"n_tps": sizes}
+    for k, pack in enumerate(packs):
+        column = packed[f"_pack{k}"].to_numpy()
         if order is not None:
             column = column[order]
-        sums[name] = (
-            np.add.reduceat(column, starts, dtype=np.int64) if len(index) else np.zeros(0, int)
+        total = (
+            np.add.reduceat(column, starts, dtype=np.uint64)
+            if len(index)
+            else np.zeros(0, np.uint64)
         )
+        for lane, name in enumerate(pack):
+            sums[name] = ((total >> np.uint64(bits * lane)) & mask).astype(np.int64)
     codes = order_table["village_code"].gather(index[starts] if len(index) else [])
     return pl.DataFrame({"code": codes, **sums}).select("code", *_count_columns())
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
@@ -168,6 +169,27 @@ def _cell_text(value: Any) -> str | None:
     return str(value)
 
 
+def _read_file(
+    path: Path,
+    data: bytes,
+    sheet: str | None,
+    report: ValidationReport,
+    dtype_of: DtypeGuess | None,
+) -> TextTable | None:
+    name = path.name
+    if data[:4] == b"PK\x03\x04" or path.suffix.lower() in XLSX_SUFFIXES:
+        return _read_xlsx(path, sheet, report)
+    if data[:4] == b"PAR1" or path.suffix.lower() in PARQUET_SUFFIXES:
+        try:
+            frame = pl.read_parquet(data)
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            _unreadable(report, name, str(exc), "write it again, or upload CSV/XLSX")
+            return None
+        return TextTable(_numbered(_plain_types(frame)), name, "parquet")
+    table = _read_csv(path, data, report, dtype_of)
+    return None if table is None else replace(table, frame=_numbered(table.frame))
+
+
 def read_text_table(
     source: Source, *, sheet: str | None = None, dtype_of: DtypeGuess | None = None
 ) -> tuple[TextTable | None, ValidationReport]:
@@ -186,22 +208,12 @@ def read_text_table(
             _unreadable(report, name, "no such file", "check the path")
             return None, report
         data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if data[:4] == b"PK\x03\x04" or path.suffix.lower() in XLSX_SUFFIXES:
-            table = _read_xlsx(path, sheet, report)
-        elif data[:4] == b"PAR1" or path.suffix.lower() in PARQUET_SUFFIXES:
-            try:
-                frame = pl.read_parquet(data)
-            except (pl.exceptions.PolarsError, OSError) as exc:
-                _unreadable(report, name, str(exc), "write it again, or upload CSV/XLSX")
-                return None, report
-            table = TextTable(_numbered(_plain_types(frame)), name, "parquet")
-        else:
-            table = _read_csv(path, data, report, dtype_of)
+        # the file's sha256 (provenance) in a thread while polars parses: both release the GIL
+        with ThreadPoolExecutor(max_workers=1) as hashing:
+            digest = hashing.submit(hashlib.sha256, data)
+            table = _read_file(path, data, sheet, report, dtype_of)
             if table is not None:
-                table = replace(table, frame=_numbered(table.frame))
-        if table is not None:
-            table = replace(table, sha256=digest)
+                table = replace(table, sha256=digest.result().hexdigest())
     if table is None:
         return None, report
     frame = _clean_header(table.frame, table.file, report)
