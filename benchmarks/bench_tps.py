@@ -5,7 +5,8 @@ against a naive pandas baseline (read_csv + one group-by per level) in the same 
 The SYNTHETIC national list is generated once into a temporary folder (not timed). Each timed
 run is a fresh subprocess, so its peak memory (ru_maxrss, which includes the interpreter and
 the imported libraries) belongs to that pipeline alone; the time covers reading the file to
-having every table, not the imports. The baseline does less work than ikp: it validates nothing
+having every table, not the imports, once in the fresh process and once more (warm). The
+machine is shared: wall times move with its load (printed), CPU seconds much less. The baseline does less work than ikp: it validates nothing
 (unknown villages, duplicate TPS, spellings) and computes no variables, shares or top
 indicators. Targets (issue 9): < 1.5 s and < 1 GB.
 
@@ -67,8 +68,20 @@ def run_pandas(path: str) -> dict[str, float]:
     return {"total": done - start, "load_validate": loaded - start, "aggregate": done - loaded}
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child(which: str, path: str) -> None:
-    figures = run_ikp(path) if which == "ikp" else run_pandas(path)
+    """Run the pipeline twice: the first run in a fresh process (as the CLI does), then again
+    (as a web worker that has run it before); CPU seconds of the second run too."""
+    run = run_ikp if which == "ikp" else run_pandas
+    figures = run(path)
+    cpu = _cpu()
+    warm = run(path)
+    figures["warm"] = warm["total"]
+    figures["warm_cpu"] = _cpu() - cpu
     figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(figures))
 
@@ -132,7 +145,9 @@ def main() -> None:
                 "",
             ),
             ("aggregate: 4 levels + nation", a["aggregate"], b["aggregate"], ""),
-            ("total", a["total"], b["total"], "< 1.5 s"),
+            ("total, fresh process", a["total"], b["total"], "< 1.5 s"),
+            ("total, second run in the same process", a["warm"], b["warm"], "< 1.5 s"),
+            ("CPU seconds of the second run (user + sys)", a["warm_cpu"], b["warm_cpu"], ""),
         ],
     )
     print(
