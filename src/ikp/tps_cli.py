@@ -31,6 +31,12 @@ class TpsLevel(StrEnum):
     province = "province"
 
 
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
 class TableFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
@@ -65,16 +71,19 @@ def sample(
 ) -> None:
     """Tulis daftar TPS SINTETIS dengan daftar periksa 22 indikator. / Write a SYNTHETIC TPS
     list with its 22-indicator checklist (villages real, TPS and answers made up)."""
-    from ikp.cli import _fail, _synthetic_banner, console
+    from ikp.cli import _fail, _progress, _synthetic_banner, console
     from ikp.tps.files import table_format, write_table
     from ikp.tps.sample import sample_tps
 
     try:
         table_format(out)
-        start = time.perf_counter()
-        frame = sample_tps(n_tps, seed=seed, province=province)
-        made = time.perf_counter() - start
-        write_table(frame, out)
+        with _progress("TPS SINTETIS / SYNTHETIC", 2) as step:
+            start = time.perf_counter()
+            frame = sample_tps(n_tps, seed=seed, province=province)
+            made = time.perf_counter() - start
+            step(1, 2)
+            write_table(frame, out)
+            step(2, 2)
     except ValueError as exc:
         _fail(str(exc))
     _synthetic_banner(True)
@@ -90,8 +99,9 @@ def validate(
     data: Annotated[Path, typer.Argument(help="Daftar periksa TPS. / TPS checklist file.")],
     sheet: SheetOpt = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="Format keluaran. / Output format (table | json | csv).")
-    ] = "table",
+        ReportFormat,
+        typer.Option("--format", help="Format keluaran. / Output format (table | json | csv)."),
+    ] = ReportFormat.table,
     errors_only: Annotated[
         bool, typer.Option("--errors-only", help="Hanya galat. / Errors only, no warnings.")
     ] = False,
@@ -108,7 +118,7 @@ def validate(
     from ikp.messages import choose_lang
     from ikp.tps.checks import check_tps
 
-    output = OutputFormat(fmt)
+    output = OutputFormat(fmt.value)
     checked = check_tps(data, sheet=sheet)
     if output is OutputFormat.table:
         _synthetic_banner(checked.synthetic)

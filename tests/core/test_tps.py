@@ -111,6 +111,19 @@ def test_long_layout_gives_the_same_checklist(hand_csv: Path, hand_long_csv: Pat
     assert long.frame.equals(wide)
 
 
+def test_long_layout_from_a_dataframe_with_integers(hand_csv: Path) -> None:
+    wide = load_tps(hand_csv).frame
+    assert wide is not None
+    long = (
+        wide.unpivot(index="tps_code", on=list(INDS), variable_name="indikator", value_name="nilai")
+        .with_columns(pl.col("nilai").cast(pl.Int8), pl.col("indikator").str.replace("T0", "t"))
+        .sort("tps_code", maintain_order=True)
+    )
+    checked = load_tps(long)
+    assert checked.layout == "long" and checked.frame is not None
+    assert checked.frame.equals(wide)
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])
 def test_xlsx_and_parquet_read_like_csv(hand_csv: Path, tmp_path: Path, suffix: str) -> None:
     wide = load_tps(hand_csv).frame

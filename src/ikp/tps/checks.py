@@ -544,12 +544,12 @@ def _wide(
 
 def _long(frame: pl.DataFrame, known: dict[str, str], issues: _Issues) -> pl.DataFrame:
     frame = _check_tps(frame, known, issues)
-    code = pl.col(known["indicator"]).str.strip_chars().str.to_uppercase().fill_null("")
+    code = _text(frame, known["indicator"]).str.to_uppercase().fill_null("")
     code = code.str.replace(r"^T(\d)$", "T0$1")
     frame = frame.with_columns(code.alias("_indicator"))
     unknown = frame.filter(~pl.col("_indicator").is_in(list(indicator_codes())))
     issues.add(
-        unknown.select(ROW, pl.col(known["indicator"]).fill_null("").alias("_value")),
+        unknown.select(ROW, _text(frame, known["indicator"]).fill_null("").alias("_value")),
         IssueCode.UNKNOWN_INDICATOR,
         known["indicator"],
         "_value",
