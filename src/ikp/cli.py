@@ -23,6 +23,7 @@ from rich.table import Table
 import ikp
 from ikp import SYNTHETIC_LABEL, SYNTHETIC_LABEL_EN
 from ikp.issues import IkpError, ValidationFailed, ValidationReport
+from ikp.tps_cli import tps_app
 
 if TYPE_CHECKING:  # pandas, numpy and scipy are imported by the commands that use them,
     import pandas as pd  # so that `ikp --help` starts fast
@@ -42,6 +43,7 @@ framework_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(framework_app, name="framework")
+app.add_typer(tps_app, name="tps")
 
 console = Console()
 err_console = Console(stderr=True)

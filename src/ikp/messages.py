@@ -187,6 +187,37 @@ TEXTS: dict[str, IssueText] = {
         "{n_absent} regions are not in the file",
     ),
     "RECIPE_MISMATCH": IssueText("Resep tidak cocok dengan data", "Recipe does not match the data"),
+    # TPS checklists (ikp.tps)
+    "MALFORMED_TPS_CODE": IssueText(
+        "Kode TPS tidak valid",
+        "Malformed TPS code",
+        "kode TPS {value!r} bukan 13 digit",
+        "TPS code {value!r} is not 13 digits",
+    ),
+    "BAD_TPS_NUMBER": IssueText(
+        "Nomor TPS tidak valid",
+        "Invalid TPS number",
+        "nomor TPS {value!r} tidak valid (001–999, sama dengan 3 digit terakhir kode TPS)",
+        "TPS number {value!r} is not valid (001–999, the last 3 digits of the TPS code)",
+    ),
+    "TPS_VILLAGE_MISMATCH": IssueText(
+        "Kode TPS tidak cocok dengan desanya",
+        "TPS code does not match its village",
+        "kode TPS {value} tidak diawali kode desanya",
+        "TPS code {value} does not start with its village code",
+    ),
+    "DUPLICATE_TPS_CODE": IssueText(
+        "Kode TPS muncul lebih dari sekali",
+        "Duplicate TPS code",
+        "kode TPS {value} muncul di {count} baris",
+        "TPS code {value} appears on {count} rows",
+    ),
+    "BAD_CHECK_VALUE": IssueText(
+        "Isian bukan ya/tidak",
+        "Not a yes/no answer",
+        "{value!r} di kolom {column} bukan ya/tidak",
+        "{value!r} in column {column} is not a yes/no answer",
+    ),
     # incident reports (ikp.incidents)
     "INVALID_DATE": IssueText("Waktu tidak dapat dibaca", "Date or time cannot be read"),
     "REGION_NOT_IN_PARENT": IssueText(

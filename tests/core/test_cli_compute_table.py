@@ -7,24 +7,13 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from typer.testing import CliRunner
+from tests.core.cli_runner import invoke as run
 
-from ikp import cli
-from ikp.cli import app
 from ikp.compare import read_results
-
-runner = CliRunner()
 
 
 def invoke(*args: str) -> tuple[int, str]:
-    """Run ``ikp`` on a 200-column terminal (whatever the terminal running the tests)."""
-    width = cli.console._width
-    cli.console._width = 200
-    try:
-        result = runner.invoke(app, list(args))
-    finally:
-        cli.console._width = width
-    return result.exit_code, result.stdout
+    return run(*args, stdout_only=True)
 
 
 def _rows(out: str) -> list[list[str]]:

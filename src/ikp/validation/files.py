@@ -204,7 +204,9 @@ def utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _decode(name: str, data: bytes, report: ValidationReport) -> tuple[str, str] | None:
+def decode_text(name: str, data: bytes, report: ValidationReport) -> tuple[str, str] | None:
+    """The text of a CSV file and its encoding (UTF-8, UTF-8 with BOM, UTF-16, else
+    Windows-1252 with a ``NOT_UTF8`` warning); None (and ``FILE_UNREADABLE``) if none fits."""
     bomless = utf16_without_bom(data)
     if bomless is not None:
         report.add(
@@ -307,7 +309,7 @@ def _read_csv(name: str, data: bytes, digest: str, report: ValidationReport) -> 
             hint="upload a .csv, .xlsx or .parquet file",
         )
         return None
-    decoded = _decode(name, data, report)
+    decoded = decode_text(name, data, report)
     if decoded is None:
         return None
     text, encoding = decoded

@@ -446,6 +446,12 @@ ISSUE_TITLES: dict[str, Any] = {
     "MISSING_REGIONS": _("Wilayah tidak ada di file"),
     "SUBMISSION_LOCKED": _("Data wilayah sudah dikirim atau diverifikasi"),
     "SYNTHETIC_DATA": _("Data sintetis pada edisi data asli"),
+    # TPS checklists (ikp.tps)
+    "MALFORMED_TPS_CODE": _("Kode TPS tidak valid"),
+    "BAD_TPS_NUMBER": _("Nomor TPS tidak valid"),
+    "TPS_VILLAGE_MISMATCH": _("Kode TPS tidak cocok dengan desanya"),
+    "DUPLICATE_TPS_CODE": _("Kode TPS muncul lebih dari sekali"),
+    "BAD_CHECK_VALUE": _("Isian bukan ya/tidak"),
 }
 
 
