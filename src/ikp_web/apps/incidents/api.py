@@ -7,7 +7,8 @@
   with the stored incident, or 422 ``INVALID_INCIDENT`` with every issue (field, message, hint).
 * ``GET /incidents`` — anonymous callers (and the public role) read verified incidents of
   editions with a published computation, without the reporter; offices read their
-  jurisdiction, RI and partners everything, with status and reporter.
+  jurisdiction, RI and partners everything, with status and reporter. Every incident says
+  whether it is SYNTHETIC (``synthetic``; filter with ``?synthetic=true|false``).
 """
 
 from __future__ import annotations
@@ -79,6 +80,9 @@ class IncidentOut(Schema):
     source_type: str
     status: str = Field(..., description="received, verified, rejected or duplicate")
     via: str
+    synthetic: bool = Field(
+        False, description="SYNTHETIC data (demo or test), never real: DATA SINTETIS / SYNTHETIC"
+    )
     reporter: str | None = Field(None, description="username; never shown to the public")
     possible_duplicates: list[int] = Field(
         default_factory=list, description="likely duplicates (offices only)"
@@ -107,6 +111,7 @@ def _payload(incident: Incident, insider: bool) -> dict[str, Any]:
         "source_type": incident.source_type,
         "status": incident.status,
         "via": incident.via,
+        "synthetic": incident.synthetic,
         "reporter": None,
         "possible_duplicates": [],
     }
@@ -173,6 +178,9 @@ def list_incidents(
     ] = None,
     regency: Code = None,
     indicator: Node = None,
+    synthetic: Annotated[
+        bool | None, Query(description="true: synthetic incidents only; false: real only")
+    ] = None,
     limit: Limit = None,
     offset: Offset = None,
 ) -> dict[str, Any]:
@@ -194,6 +202,8 @@ def list_incidents(
         qs = qs.filter(regency__code=regency)
     if indicator:
         qs = qs.filter(indicator_code=indicator.upper())
+    if synthetic is not None:
+        qs = qs.filter(synthetic=synthetic)
     qs = qs.order_by("-occurred_at", "-pk")
     if insider:
         qs = qs.prefetch_related("possible_duplicates")
