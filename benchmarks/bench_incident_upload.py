@@ -10,7 +10,10 @@ Printed: each phase from the upload's own timestamps (queued → started → che
 the total upload → stored time, and the same for a file whose every row has an issue (nothing
 stored). Target: validation (read + check) under 10 s for 50,000 rows.
 
-Run: .venv/bin/python benchmarks/bench_incident_upload.py [rows] [--postgres]
+``--compare`` also stores the same rows through ``services.store`` (the ORM's ``bulk_create``, as
+a single report is stored) and through the upload's path, each rolled back, and prints the ratio.
+
+Run: .venv/bin/python benchmarks/bench_incident_upload.py [rows] [--postgres] [--compare]
 """
 
 from __future__ import annotations
@@ -111,7 +114,42 @@ def run(n: int, postgres: bool) -> None:
                 f"{'':<22} validation goal ratio {TARGET / check:.1f}x; "
                 f"upload → stored {fmt(t2 - t0)}"
             )
+    if "--compare" in sys.argv:
+        compare_orm(good, edition, user)
     print(f"peak memory: {peak_rss_mb():.0f} MB")
+
+
+def compare_orm(data: bytes, edition: object, user: object) -> None:
+    """The same rows stored the way a single report is (``services.store``: ``bulk_create`` of
+    model instances), in a transaction rolled back afterwards, against the upload's bulk path."""
+    from django.db import transaction
+
+    from ikp_web.apps.incidents import bulk, services
+    from ikp_web.apps.incidents.models import IncidentUpload
+
+    records, report, _n = bulk.check_file(data, "incidents.csv", edition, user)  # type: ignore[arg-type]
+    assert report.ok
+
+    class Rollback(Exception):
+        pass
+
+    def timed(store: object) -> float:
+        t = time.perf_counter()
+        try:
+            with transaction.atomic():
+                store()  # type: ignore[operator]
+                raise Rollback
+        except Rollback:
+            pass
+        return time.perf_counter() - t
+
+    upload = IncidentUpload.objects.create(edition=edition, original_name="x.csv", uploaded_by=user)
+    orm = timed(lambda: services.store(edition, records, reporter=user, via="upload"))  # type: ignore[arg-type]
+    fast = timed(lambda: bulk.store_rows(upload, records))
+    print(
+        f"storing {len(records):,} rows: services.store (ORM bulk_create) {fmt(orm)}, "
+        f"bulk.store_rows (insert_rows) {fmt(fast)}, ratio {orm / fast:.1f}x"
+    )
 
 
 if __name__ == "__main__":
