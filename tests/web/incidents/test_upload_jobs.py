@@ -83,6 +83,9 @@ def test_the_page_refreshes_while_the_job_waits_or_runs(edition: Edition, person
     assert status == 200 and 'data-job-status="queued"' in html
     assert '<meta http-equiv="refresh" content="2">' in html
     assert 'id="upload-progress"' in html and "style=" not in html
+    assert 'id="no-worker"' not in html
+    with override_settings(IKP_JOB_HEARTBEAT_TIMEOUT=0):  # waiting longer than a worker would
+        assert 'id="no-worker"' in page(client, upload)[1]
     assert upload_task(upload.pk).get() == 2  # the worker picks it up
     _, html = page(client, upload)
     assert 'data-upload-status="stored"' in html and 'http-equiv="refresh"' not in html

@@ -30,7 +30,7 @@ from ikp.issues import IssueCode, ValidationReport
 from ikp.validation.files import read_raw
 from ikp_web.apps.accounts import services as scope
 from ikp_web.apps.core.bulk import insert_rows
-from ikp_web.apps.core.services import audit, job_fail, job_progress
+from ikp_web.apps.core.services import audit, job_fail, job_progress, worker_id
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.incidents import services
 from ikp_web.apps.incidents.models import Incident, IncidentEvent, IncidentUpload
@@ -143,11 +143,19 @@ def run_upload(upload_id: int) -> int | None:
     if upload is None:
         log.warning("incident upload %s no longer exists", upload_id)
         return None
-    if upload.status != S.QUEUED:  # already run (a retried or duplicated task)
+    now = timezone.now()
+    claimed = IncidentUpload.objects.filter(pk=upload_id, status=S.QUEUED).update(
+        status=S.RUNNING,
+        started=now,
+        heartbeat=now,
+        worker=worker_id(),
+        progress=5,
+        message="membaca berkas / reading the file",
+    )
+    if not claimed:  # already run or running (a retried or duplicated task)
+        upload.refresh_from_db()
         return upload.stored if upload.status == S.DONE else None
     user = upload.uploaded_by
-    IncidentUpload.objects.filter(pk=upload_id).update(started=timezone.now())
-    _progress(upload_id, 5, "membaca berkas / reading the file", status=S.RUNNING)
     try:
         with upload.file.open("rb") as fh:
             data = fh.read()

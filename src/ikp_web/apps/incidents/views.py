@@ -16,6 +16,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -294,10 +295,14 @@ def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
     upload = bulk.visible_upload(request.user, pk)
     if upload is None:
         raise PermissionDenied
+    waited = (timezone.now() - upload.created).total_seconds()
     context = {
         "upload": upload,
         "groups": issue_groups(upload.report) if upload.errors else [],
         "refresh": None if upload.finished_state else REFRESH_SECONDS,
+        # still queued after a worker's heartbeat timeout: no worker seems to be running
+        "no_worker": upload.status == IncidentUpload.Status.QUEUED
+        and waited > settings.IKP_JOB_HEARTBEAT_TIMEOUT,
     }
     return TemplateResponse(request, "incidents/upload_status.html", context)
 
