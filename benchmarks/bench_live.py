@@ -18,7 +18,6 @@ Run: .venv/bin/python benchmarks/bench_live.py [incidents] [--postgres]
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import best_of, fmt, peak_rss_mb  # noqa: E402
+from _web import setup_django as common_setup_django  # noqa: E402
 
 N_DEFAULT = 200_000
 PG_URL = "postgres://postgres@127.0.0.1:5432/ikp_live_bench"
@@ -74,25 +74,7 @@ def bench_aggregation(n: int) -> None:
 
 
 def setup_django(postgres: bool, var_dir: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "ikp_web.config.settings.dev"
-    os.environ["IKP_VAR_DIR"] = var_dir
-    if postgres:
-        import psycopg
-
-        with psycopg.connect(
-            "postgres://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as conn:
-            conn.execute('DROP DATABASE IF EXISTS "ikp_live_bench"')
-            conn.execute('CREATE DATABASE "ikp_live_bench"')
-        os.environ["DATABASE_URL"] = PG_URL
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", "--noinput", "-v", "0")
+    common_setup_django(postgres, var_dir, PG_URL.rsplit("/", 1)[1])
 
 
 def bench_end_to_end(n: int, postgres: bool) -> None:

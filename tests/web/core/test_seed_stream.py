@@ -27,6 +27,7 @@ def test_a_synthetic_stream_mostly_verified_with_a_few_to_review(seeded: dict[st
     assert edition.synthetic
     incidents = Incident.objects.filter(edition=edition)
     assert incidents.count() == DEMO_INCIDENTS
+    assert not incidents.filter(synthetic=False).exists()  # flagged, not only described
     verified = incidents.filter(status="verified").count()
     received = incidents.filter(status="received")
     assert verified > 0.9 * DEMO_INCIDENTS and 5 <= received.count() < 0.1 * DEMO_INCIDENTS

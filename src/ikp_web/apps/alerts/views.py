@@ -26,6 +26,7 @@ from ikp_web.apps.alerts.forms import AlertRuleForm, StatusForm, SubscriptionFor
 from ikp_web.apps.alerts.models import Alert, AlertRule, Delivery, Subscription
 from ikp_web.apps.core.access import signed_in_view as login_view
 from ikp_web.apps.core.views import national_view
+from ikp_web.apps.incidents.models import Incident
 
 View = Callable[..., HttpResponse]
 
@@ -135,6 +136,18 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return TemplateResponse(request, "alerts/rule_form.html", {"form": form, "rule": rule})
 
 
+SYNTHETIC_BADGE = "DATA SINTETIS / SYNTHETIC"
+
+
+def rests_on_synthetic(alert: Alert) -> bool:
+    """Whether the alert rests on SYNTHETIC data: a synthetic edition, or synthetic incidents
+    among those it names (labelled so in the public feeds and page)."""
+    if alert.edition.synthetic:
+        return True
+    ids = alert.explanation.get("incidents", [])
+    return bool(ids) and Incident.objects.filter(pk__in=ids, synthetic=True).exists()
+
+
 class PublicAlertsFeed(Feed):  # type: ignore[type-arg]
     """Public alerts (public rules, published snapshots) as RSS 2.0."""
 
@@ -150,7 +163,8 @@ class PublicAlertsFeed(Feed):  # type: ignore[type-arg]
         return list(services.public_alerts()[:50])
 
     def item_title(self, item: Alert) -> str:
-        return f"{item.rule.name}: {item.region.name} ({item.region.code})"
+        label = f"{SYNTHETIC_BADGE}: " if rests_on_synthetic(item) else ""
+        return f"{label}{item.rule.name}: {item.region.name} ({item.region.code})"
 
     def item_description(self, item: Alert) -> str:
         return f"{item.explanation.get('text_id', '')} / {item.explanation.get('text_en', '')}"
@@ -175,4 +189,5 @@ def public_item(request: HttpRequest, pk: int) -> HttpResponse:
     alert = services.public_alerts().filter(pk=pk).first()
     if alert is None:
         raise Http404
-    return TemplateResponse(request, "alerts/public_item.html", {"alert": alert})
+    context = {"alert": alert, "synthetic_alert": rests_on_synthetic(alert)}
+    return TemplateResponse(request, "alerts/public_item.html", context)

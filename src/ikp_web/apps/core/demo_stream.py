@@ -153,6 +153,7 @@ def seed_stream(
                     description=row.description,
                     source_type=row.source_type,
                     via=Incident.Via.UPLOAD,
+                    synthetic=True,
                     status=row.status,
                     reviewed_by=reviewer if row.status == verified else None,
                     reviewed_at=_reviewed(row.occurred_at, now) if row.status == verified else None,

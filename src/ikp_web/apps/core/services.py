@@ -41,10 +41,16 @@ def audit(
 
 
 def job_progress(
-    job_id: int | None, progress: int, message: str = "", status: str | None = None
+    job_id: int | None,
+    progress: int,
+    message: str = "",
+    status: str | None = None,
+    *,
+    model: Any = Job,
 ) -> None:
     """Record a job's progress; every call is also the worker's heartbeat. The call that marks
-    the job running records which worker process runs it."""
+    the job running records which worker process runs it. ``model``: a model with the job's
+    bookkeeping fields (status, progress, message, heartbeat, worker; default :class:`Job`)."""
     if job_id is None:
         return
     fields: dict[str, Any] = {
@@ -57,7 +63,7 @@ def job_progress(
         fields["status"] = status
         if status == Job.Status.RUNNING:
             fields["worker"] = worker_id()
-    Job.objects.filter(pk=job_id).update(**fields)
+    model.objects.filter(pk=job_id).update(**fields)
 
 
 def worker_id() -> str:
@@ -100,17 +106,19 @@ def stopped_message(heartbeat: datetime | None) -> str:
 def reap_stopped_jobs(jobs: Any = None, *, now: datetime | None = None) -> list[int]:
     """Mark failed the running jobs whose worker stopped: their heartbeat is older than
     ``IKP_JOB_HEARTBEAT_TIMEOUT`` seconds, or their worker process on this host is gone. ``jobs``
-    narrows the look (a queryset of jobs; all by default). Returns the ids marked failed."""
+    narrows the look (a queryset of jobs, all by default; or of another model with the job's
+    bookkeeping fields, such as incident uploads). Returns the ids marked failed."""
     now = now or timezone.now()
     timeout = timedelta(seconds=settings.IKP_JOB_HEARTBEAT_TIMEOUT)
-    running = (jobs if jobs is not None else Job.objects.all()).filter(status=Job.Status.RUNNING)
+    jobs = jobs if jobs is not None else Job.objects.all()
+    running = jobs.filter(status=Job.Status.RUNNING)
     reaped: list[int] = []
     for job in running.only("pk", "worker", "heartbeat", "updated"):
         is_stale = (job.heartbeat or job.updated) < now - timeout
         if not is_stale and not (job.worker and _process_gone(job.worker)):
             continue
         # only a job still running (the worker may have finished it meanwhile)
-        n = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+        n = jobs.model.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
             status=Job.Status.FAILED, message=stopped_message(job.heartbeat or job.updated)
         )
         if n:
@@ -144,9 +152,9 @@ def job_finish(job_id: int | None, result: dict[str, Any], message: str = "") ->
     )
 
 
-def job_fail(job_id: int | None, message: str) -> None:
+def job_fail(job_id: int | None, message: str, *, model: Any = Job) -> None:
     """Mark a job failed with the error message the page shows; its progress stays where it
-    stopped."""
+    stopped (``model``: as for :func:`job_progress`)."""
     if job_id is None:
         return
-    Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, message=message)
+    model.objects.filter(pk=job_id).update(status=Job.Status.FAILED, message=message)

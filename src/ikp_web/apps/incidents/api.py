@@ -10,6 +10,7 @@
   jurisdiction, RI and partners everything, with status and reporter; ``may_review`` says
   whether the caller may review the report now, and ``?to_review=true`` lists only those (the
   caller's review queue; ``IKP_INCIDENT_REVIEW_LEVEL``, four-eyes).
+  Every incident says whether it is SYNTHETIC (``synthetic``; filter ``?synthetic=true|false``).
 """
 
 from __future__ import annotations
@@ -81,6 +82,9 @@ class IncidentOut(Schema):
     source_type: str
     status: str = Field(..., description="received, verified, rejected or duplicate")
     via: str
+    synthetic: bool = Field(
+        False, description="SYNTHETIC data (demo or test), never real: DATA SINTETIS / SYNTHETIC"
+    )
     reporter: str | None = Field(None, description="username; never shown to the public")
     possible_duplicates: list[int] = Field(
         default_factory=list, description="likely duplicates (offices only)"
@@ -112,6 +116,7 @@ def _payload(incident: Incident, insider: bool, user: Any = None) -> dict[str, A
         "source_type": incident.source_type,
         "status": incident.status,
         "via": incident.via,
+        "synthetic": incident.synthetic,
         "reporter": None,
         "possible_duplicates": [],
         "may_review": False,
@@ -184,6 +189,9 @@ def list_incidents(
     regency: Code = None,
     indicator: Node = None,
     to_review: bool = False,
+    synthetic: Annotated[
+        bool | None, Query(description="true: synthetic incidents only; false: real only")
+    ] = None,
     limit: Limit = None,
     offset: Offset = None,
 ) -> dict[str, Any]:
@@ -205,6 +213,8 @@ def list_incidents(
         qs = qs.filter(regency__code=regency)
     if indicator:
         qs = qs.filter(indicator_code=indicator.upper())
+    if synthetic is not None:
+        qs = qs.filter(synthetic=synthetic)
     qs = qs.order_by("-occurred_at", "-pk")
     if insider:
         qs = qs.prefetch_related("possible_duplicates")

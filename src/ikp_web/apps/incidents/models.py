@@ -76,6 +76,17 @@ class Incident(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    #: SYNTHETIC data (the demo stream, tests): labelled "DATA SINTETIS / SYNTHETIC" wherever
+    #: the incident is shown (pages, API, the live panel)
+    synthetic = models.BooleanField(default=False)
+    #: the bulk upload that brought the incident in (none for the other intake paths)
+    upload = models.ForeignKey(
+        "IncidentUpload",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incidents",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -132,3 +143,55 @@ class IncidentEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class IncidentUpload(models.Model):
+    """A bulk upload of incidents, checked and stored by a background job
+    (:mod:`ikp_web.apps.incidents.bulk`): the file as uploaded, who uploaded it for which
+    edition, the job's state (``queued`` → ``running`` → ``done`` or ``failed``, progress,
+    message; ``heartbeat`` and ``worker`` as :class:`~ikp_web.apps.core.models.Job` has them,
+    so a job whose worker died is marked failed the same way), and the outcome: the number of
+    rows, of incidents stored (all or nothing) and the validation report with every issue."""
+
+    class Status(models.TextChoices):  # the values of core.Job's statuses
+        QUEUED = "queued", "antre / queued"
+        RUNNING = "running", "berjalan / running"
+        DONE = "done", "selesai / done"
+        FAILED = "failed", "gagal / failed"
+
+    edition = models.ForeignKey("frameworks.Edition", on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to="incidents/uploads/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # 0-100
+    message = models.TextField(blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    stored = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    #: the validation report (``ValidationReport.to_dict()``: every issue with row, column, hint)
+    report = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    started = models.DateTimeField(null=True, blank=True)
+    checked = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"incident upload {self.pk} {self.original_name} ({self.status})"
+
+    @property
+    def finished_state(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == self.Status.DONE and self.errors == 0

@@ -68,6 +68,7 @@ def rows(incidents: Iterable[Incident]) -> list[dict[str, Any]]:
                 "status_label": i.get_status_display(),
                 "via": i.get_via_display(),
                 "source": SOURCE_TYPES.get(i.source_type, (i.source_type,))[0],
+                "synthetic": i.synthetic,
             }
         )
     return out

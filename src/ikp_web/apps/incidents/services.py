@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -256,7 +256,8 @@ class Contact:
     email: str = ""
 
 
-def _regions(edition: Edition, records: Sequence[IncidentRecord]) -> dict[str, Region]:
+def regions_of(edition: Edition, records: Sequence[IncidentRecord]) -> dict[str, Region]:
+    """The province and kab/kota rows the records name, by code."""
     codes = {r.province_code for r in records} | {r.regency_code for r in records}
     return {
         r.code: r for r in Region.objects.filter(edition=edition.region_edition, code__in=codes)
@@ -278,7 +279,7 @@ def store(
     evidence files (to a single record), and flag likely duplicates. All or nothing."""
     user = reporter if getattr(reporter, "is_authenticated", False) else None
     contact = contact or Contact()
-    regions = _regions(edition, records)
+    regions = regions_of(edition, records)
     incidents = [
         Incident(
             edition=edition,
@@ -343,16 +344,28 @@ def duplicate_window() -> dt.timedelta:
     return dt.timedelta(hours=int(getattr(settings, "IKP_INCIDENT_DUPLICATE_HOURS", 72)))
 
 
-def _same_place(a: Incident, b: Incident) -> bool:
+class _Candidate(NamedTuple):
+    """What duplicate flagging reads of a stored incident."""
+
+    pk: int
+    indicator_code: str
+    regency_id: int
+    district_code: str
+    occurred_at: dt.datetime
+
+
+def _same_place(a: Any, b: Any) -> bool:
     if a.regency_id != b.regency_id:
         return False
     return not (a.district_code and b.district_code and a.district_code != b.district_code)
 
 
-def flag_duplicates(edition: Edition, new: Sequence[Incident]) -> int:
+def flag_duplicates(edition: Edition, new: Sequence[Any]) -> int:
     """Link each new incident with the incidents of the same edition, indicator and place
     (kab/kota; kecamatan when both have one) within :func:`duplicate_window` of it (rejected
-    ones left out). Returns the number of pairs flagged."""
+    ones left out). ``new``: stored incidents, or rows with their ``pk``, ``regency_id``,
+    ``district_code``, ``indicator_code`` and ``occurred_at`` (the bulk upload). Returns the
+    number of pairs flagged."""
     if not new:
         return 0
     window = duplicate_window()
@@ -367,10 +380,11 @@ def flag_duplicates(edition: Edition, new: Sequence[Incident]) -> int:
             occurred_at__lte=end,
         )
         .exclude(status=S.REJECTED)
-        .only("pk", "indicator_code", "regency_id", "district_code", "occurred_at")
+        .values_list(*_Candidate._fields)
     )
-    groups: dict[tuple[str, int], list[Incident]] = {}
-    for other in candidates:
+    groups: dict[tuple[str, int], list[_Candidate]] = {}
+    for values in candidates.iterator(chunk_size=5000):  # tuples, not model instances
+        other = _Candidate(*values)
         groups.setdefault((other.indicator_code, other.regency_id), []).append(other)
     pairs: set[tuple[int, int]] = set()
     for incident in new:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.incident_list, name="list"),
     path("baru/", views.incident_new, name="new"),
     path("unggah/", views.incident_upload, name="upload"),
+    path("unggah/<int:pk>/", views.upload_status, name="upload_status"),
     path("unggah/templat.csv", views.upload_template, name="template"),
     path("publik/", views.public_report, name="public"),
     path("publik/terima-kasih/", views.public_thanks, name="public_thanks"),

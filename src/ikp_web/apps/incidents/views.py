@@ -15,8 +15,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ikp_web.apps.accounts import services as scope
@@ -28,7 +30,7 @@ from ikp_web.apps.incidents.forms import (
     PublicReportForm,
     ReviewForm,
 )
-from ikp_web.apps.incidents.models import Incident
+from ikp_web.apps.incidents.models import Incident, IncidentUpload
 from ikp_web.apps.incidents.throttle import take_public_report_token
 from ikp_web.apps.submissions import queries as submission_queries
 from ikp_web.config import constants as c
@@ -47,6 +49,10 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     flagged = request.GET.get("duplikat") == "1"
     if flagged:
         qs = qs.filter(possible_duplicates__isnull=False).distinct()
+    synthetic = request.GET.get("sintetis", "")
+    synthetic = synthetic if synthetic in ("0", "1") else ""
+    if synthetic:
+        qs = qs.filter(synthetic=synthetic == "1")
     page = Paginator(qs, 50).get_page(request.GET.get("halaman"))
     query = request.GET.copy()
     query.pop("halaman", None)
@@ -57,6 +63,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "mine": mine,
         "n_to_review": queue.count(),
         "query": query.urlencode(),
+        "synthetic_filter": synthetic,
         "statuses": Incident.Status.choices,
         "can_report": services.can_report(request.user),
         "rows": queries.rows(page.object_list),
@@ -287,31 +294,51 @@ def issue_groups(report: dict[str, Any]) -> list[dict[str, Any]]:
 @office_view
 @require_http_methods(["GET", "POST"])
 def incident_upload(request: HttpRequest) -> HttpResponse:
-    """Bulk upload: all or nothing, every issue listed with row, column and hint."""
+    """Bulk upload: the file is stored and checked by a background job (all or nothing, every
+    issue listed with row, column and hint on the upload's page)."""
     if not services.can_report(request.user):
         raise PermissionDenied
     editions = queries.editions()
     form = BulkUploadForm(request.POST or None, request.FILES or None, editions=editions)
-    result = None
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
-        result = bulk.check_and_store(
-            file.read(), file.name, form.cleaned_data["edition"], request.user, request=request
-        )
-        if result.ok:
-            messages.success(
-                request,
-                _("%(n)s laporan diterima dan disimpan.") % {"n": result.stored},
-            )
-            return redirect(reverse("incidents:list") + "?status=received")
+        upload = bulk.start_upload(file, file.name, form.cleaned_data["edition"], request.user)
+        return redirect("incidents:upload_status", pk=upload.pk)
     context = {
         "form": form,
-        "result": result,
-        "groups": issue_groups(result.report) if result is not None else [],
         "columns": bulk.TEMPLATE_COLUMNS,
+        "recent": IncidentUpload.objects.filter(uploaded_by=request.user)
+        .select_related("edition")
+        .order_by("-created", "-pk")[:10],
     }
-    status = 400 if form.errors or (result is not None and not result.ok) else 200
-    return TemplateResponse(request, "incidents/upload.html", context, status=status)
+    return TemplateResponse(
+        request, "incidents/upload.html", context, status=400 if form.errors else 200
+    )
+
+
+#: seconds between reloads of an upload's page while its job runs
+REFRESH_SECONDS = 2
+
+
+@office_view
+@require_http_methods(["GET"])
+@never_cache
+def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """An upload's job: its progress (the page reloads itself while the job runs), then every
+    issue of a rejected file or the number of reports stored. Its uploader and Bawaslu RI only."""
+    upload = bulk.visible_upload(request.user, pk)
+    if upload is None:
+        raise PermissionDenied
+    waited = (timezone.now() - upload.created).total_seconds()
+    context = {
+        "upload": upload,
+        "groups": issue_groups(upload.report) if upload.errors else [],
+        "refresh": None if upload.finished_state else REFRESH_SECONDS,
+        # still queued after a worker's heartbeat timeout: no worker seems to be running
+        "no_worker": upload.status == IncidentUpload.Status.QUEUED
+        and waited > settings.IKP_JOB_HEARTBEAT_TIMEOUT,
+    }
+    return TemplateResponse(request, "incidents/upload_status.html", context)
 
 
 @office_view

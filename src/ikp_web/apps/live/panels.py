@@ -70,7 +70,7 @@ def panel_context(
         i.pk: i
         for i in Incident.objects.filter(pk__in=wanted, status=Incident.Status.VERIFIED)
         .select_related("regency")
-        .only("pk", "occurred_at", "district_code", "regency__name", "incidence_level")
+        .only("pk", "occurred_at", "district_code", "regency__name", "incidence_level", "synthetic")
     }
     # a link to a report's page only where its reader may open it (offices: their jurisdiction)
     linkable = (
@@ -132,12 +132,15 @@ def with_incident_points(
         status=Incident.Status.VERIFIED,
         latitude__isnull=False,
         longitude__isnull=False,
-    ).values_list("pk", "occurred_at", "indicator_code", "latitude", "longitude")[:MAX_POINTS]
+    ).values_list("pk", "occurred_at", "indicator_code", "latitude", "longitude", "synthetic")[
+        :MAX_POINTS
+    ]
     circles = []
-    for pk, when, indicator, lat, lon in rows:
+    for pk, when, indicator, lat, lon, synthetic in rows:
         x, y = (lon - proj.lon0) * proj.k, (proj.lat1 - lat) * proj.k
         if 0 <= x <= proj.width and 0 <= y <= proj.height:
-            title = escape(f"#{pk} · {when:%Y-%m-%d} · {indicator}")
+            label = " · DATA SINTETIS / SYNTHETIC" if synthetic else ""
+            title = escape(f"#{pk} · {when:%Y-%m-%d} · {indicator}{label}")
             circles.append(
                 f'<circle class="live-point" cx="{x:.1f}" cy="{y:.1f}" r="3" '
                 f'data-incident="{pk}"><title>{title}</title></circle>'
