@@ -68,8 +68,9 @@ DEMO_RETURN_COMMENT = (
 
 
 #: with ``--background-uncertainty``, the sample editions are published at once with this many
-#: seeded Monte Carlo runs (under a second: class probabilities, hence P(tinggi) alerts, exist
-#: from the first start); the job with the full ``--runs`` publishes its version later
+#: seeded Monte Carlo runs (with their sensitivity analysis about 2 s more on the kab/kota
+#: edition, on a busy 2-core machine): class probabilities, hence P(tinggi) alerts, exist from
+#: the first start; the job with the full ``--runs`` publishes its version later
 QUICK_RUNS = 200
 
 
