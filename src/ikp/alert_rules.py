@@ -19,6 +19,8 @@ Inputs
 
 Output: a list of :class:`Trigger` records, one per rule × region that fires, each with the
 values that made it fire and an explanation naming the indicators and incidents involved.
+:func:`clearances` answers the other question: which open alerts no longer hold (with a
+hysteresis margin per rule), with the values read now and a closing note.
 
 Kinds
 -----
@@ -292,6 +294,35 @@ def _drivers(
     return [{"component": c, "rise": round(r, 4)} for c, r in rising[:3]]
 
 
+def _prepare(
+    states: pd.DataFrame, incidents: pd.DataFrame | None, at: dt.datetime
+) -> tuple[pd.Timestamp, pd.DataFrame, _Incidents, dict[str, pd.DataFrame]]:
+    """``at`` as a UTC timestamp, the regions (with their positions), the incident arrays and
+    the state rows per component: what every evaluation starts from."""
+    missing = [c for c in STATE_COLUMNS if c not in states.columns]
+    if missing:
+        raise ValueError(f"the region-state table lacks the columns {missing}")
+    if incidents is None:
+        incidents = pd.DataFrame({c: [] for c in INCIDENT_COLUMNS})
+    when = pd.Timestamp(at)
+    when = when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
+    regions = states.drop_duplicates("region_code")[["region_code"]].reset_index(drop=True)
+    table = _Incidents(incidents, regions["region_code"].astype(str).tolist())
+    regions["position"] = np.arange(len(regions))
+    by_component = {str(k): v for k, v in states.groupby("component", sort=False)}
+    return when, regions, table, by_component
+
+
+def _indicators(
+    rule: Rule, mapping: Mapping[str, Collection[str]], root_codes: Collection[str]
+) -> Collection[str] | None:
+    """The indicator codes a rule's component covers (None: every indicator, the root)."""
+    indicators = mapping.get(rule.component)
+    if indicators is None and rule.component not in root_codes:
+        indicators = [rule.component]
+    return indicators
+
+
 def evaluate(
     rules: Sequence[Rule],
     states: pd.DataFrame,
@@ -306,17 +337,7 @@ def evaluate(
     ``component_indicators`` maps a component code to the indicator codes under it (an
     indicator maps to itself when absent; the index root, when absent, covers every
     indicator)."""
-    missing = [c for c in STATE_COLUMNS if c not in states.columns]
-    if missing:
-        raise ValueError(f"the region-state table lacks the columns {missing}")
-    if incidents is None:
-        incidents = pd.DataFrame({c: [] for c in INCIDENT_COLUMNS})
-    when = pd.Timestamp(at)
-    when = when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
-    regions = states.drop_duplicates("region_code")[["region_code"]].reset_index(drop=True)
-    table = _Incidents(incidents, regions["region_code"].astype(str).tolist())
-    regions["position"] = np.arange(len(regions))
-    by_component = {str(k): v for k, v in states.groupby("component", sort=False)}
+    when, regions, table, by_component = _prepare(states, incidents, at)
     mapping = component_indicators or {}
     children = component_children or {}
     delta = states["current_score"].astype(float) - states["published_score"].astype(float)
@@ -328,9 +349,7 @@ def evaluate(
     root_codes = set(by_component) - set(mapping)
     out: list[Trigger] = []
     for rule in rules:
-        indicators = mapping.get(rule.component)
-        if indicators is None and rule.component not in root_codes:
-            indicators = [rule.component]
+        indicators = _indicators(rule, mapping, root_codes)
         days = pd.Timedelta(days=rule.params["window_days"])
         recent = table.window(indicators, when - days, when)
         if rule.kind == "spike":
@@ -368,6 +387,201 @@ def evaluate(
                         "window_days": rule.params["window_days"],
                         **extra,
                     },
+                )
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- clearing
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """An open alert (rule × region) whose condition no longer holds: the values read now and
+    the automatic closing note, in Indonesian and English."""
+
+    rule: str
+    region_code: str
+    values: dict[str, Any]
+    text_id: str
+    text_en: str
+
+
+def _id(value: Any) -> str:
+    """A number as Indonesian writes it (decimal comma)."""
+    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+
+
+def _limit(base: float, margin: float, op: str) -> tuple[str, str]:
+    """``≤ 2`` or, with a margin, ``≤ 1,5 (2 − margin 0,5)``: Indonesian and English."""
+    if not margin:
+        return f"{op} {_id(float(base))}", f"{op} {float(base):g}"
+    at = round(base - margin, 4)
+    return (
+        f"{op} {_id(at)} ({_id(float(base))} − margin {_id(float(margin))})",
+        f"{op} {at:g} ({float(base):g} − margin {float(margin):g})",
+    )
+
+
+def _clear_texts(
+    rule: Rule, v: Mapping[str, Any], margin: float, floor: float | None
+) -> tuple[str, str]:
+    """Why the condition no longer holds, in Indonesian and English (the numbers read now)."""
+    c, p = rule.component, rule.params
+    if rule.kind == "score_rise":
+        lid, len_ = _limit(p["points"], margin, "≤")
+        return (
+            f"kenaikan skor {c} {_id(v['rise'])} poin {lid}; "
+            f"skor {_id(v['published_score'])} → {_id(v['current_score'])}",
+            f"{c} score rise {v['rise']:g} points {len_}; "
+            f"score {v['published_score']:g} → {v['current_score']:g}",
+        )
+    if rule.kind == "prob_threshold":
+        lid, len_ = _limit(p["threshold"], margin, "≤")
+        return (
+            f"P({p['label']}) untuk {c} = {_id(v['probability'])} {lid}",
+            f"P({p['label']}) for {c} = {v['probability']:g} {len_}",
+        )
+    if rule.kind == "spike":
+        lid, len_ = _limit(p["min_count"], margin, "<")
+        rate_id = rate_en = ""
+        if p["rate_factor"] is not None and v["count"] >= p["min_count"] - margin:
+            rate_id = f", tidak > {_id(float(p['rate_factor']))} × dasar {_id(v['baseline'])}"
+            rate_en = f", not > {float(p['rate_factor']):g} × baseline {v['baseline']:g}"
+        return (
+            f"{v['count']} kejadian terverifikasi pada {c} dalam {p['window_days']} hari "
+            f"{lid}{rate_id}",
+            f"{v['count']} verified incidents in {c} within {p['window_days']} days "
+            f"{len_}{rate_en}",
+        )
+    where_id = f"kelas {c} sekarang {v['current_class']}, skor {_id(v['current_score'])}"
+    where_en = f"{c} class now {v['current_class']}, score {v['current_score']:g}"
+    if floor is not None and margin:
+        lid, len_ = _limit(floor, margin, "<")
+        where_id, where_en = f"{where_id} {lid}", f"{where_en} {len_}"
+    if v["published_class"] == p["to_class"] or (
+        p["from_classes"] and v["published_class"] not in p["from_classes"]
+    ):
+        where_id += f"; kelas terbit {v['published_class']}"
+        where_en += f"; published class {v['published_class']}"
+    return where_id, where_en
+
+
+def _still_holds(rule: Rule, v: Mapping[str, Any], margin: float, floor: float | None) -> bool:
+    """The rule's condition, loosened by ``margin`` (the hysteresis of closing)."""
+    p = rule.params
+    if rule.kind == "score_rise":
+        return bool(v["rise"] > p["points"] - margin)
+    if rule.kind == "prob_threshold":
+        return bool(v["probability"] > p["threshold"] - margin)
+    if rule.kind == "spike":
+        enough = v["count"] >= p["min_count"] - margin
+        fast = p["rate_factor"] is None or v["count"] > p["rate_factor"] * v["baseline"]
+        return bool(enough and fast)
+    published = v["published_class"]
+    moved = published != p["to_class"] and (not p["from_classes"] or published in p["from_classes"])
+    near = floor is not None and v["current_score"] >= floor - margin
+    return bool(moved and (v["current_class"] == p["to_class"] or near))
+
+
+def _readings(
+    rule: Rule,
+    rows: pd.DataFrame,
+    regions: pd.DataFrame,
+    table: _Incidents,
+    indicators: Collection[str] | None,
+    when: pd.Timestamp,
+) -> dict[str, dict[str, Any]]:
+    """What the rule reads now, per region code (regions without a value are left out)."""
+    if rule.kind == "spike":
+        loose = {**rule.params, "min_count": 0, "rate_factor": None}
+        probe = rule.model_copy(update={"params": loose})
+        counted = _spike(probe, regions, table, indicators, when)
+        return {
+            str(code): {"count": int(n), "baseline": float(b)}
+            for code, n, b in zip(
+                counted["region_code"], counted["count"], counted["baseline"], strict=True
+            )
+        }
+    out: dict[str, dict[str, Any]] = {}
+    column = f"prob_{rule.params['label']}" if rule.kind == "prob_threshold" else None
+    if column is not None and column not in rows.columns:
+        return out
+    for row in rows.to_dict("records"):
+        published, current = _num(row["published_score"]), _num(row["current_score"])
+        v: dict[str, Any] = {
+            "published_score": published,
+            "current_score": current,
+            "published_class": str(row["published_class"]),
+            "current_class": str(row["current_class"]),
+        }
+        if rule.kind == "score_rise":
+            if published is None or current is None:
+                continue
+            v["rise"] = round(current - published, 4)
+        elif column is not None:
+            v["probability"] = _num(row[column])
+            if v["probability"] is None:
+                continue
+        elif v["current_score"] is None:
+            continue
+        out[str(row["region_code"])] = v
+    return out
+
+
+def clearances(
+    rules: Sequence[Rule],
+    states: pd.DataFrame,
+    incidents: pd.DataFrame | None,
+    open_alerts: Collection[tuple[str, str]],
+    *,
+    at: dt.datetime,
+    margins: Mapping[str, float] | None = None,
+    class_floors: Mapping[str, float] | None = None,
+    component_indicators: Mapping[str, Collection[str]] | None = None,
+) -> list[Clearance]:
+    """The open alerts (``open_alerts``: rule slug × region code pairs) whose condition no
+    longer holds at ``at``, in rule order then region-code order.
+
+    Closing has a hysteresis so that an alert does not close and open again while its value
+    hovers at the threshold: the condition is tested loosened by the rule's margin
+    (``margins``: rule slug → margin, default 0) — a score rise must fall to ``points −
+    margin`` or below, a probability to ``threshold − margin`` or below, a spike's count under
+    ``min_count − margin`` (or the rate condition fail); a class transition clears when the
+    current class is no longer ``to_class`` and, if ``class_floors`` gives the lower cut-off
+    of ``to_class`` (fixed classes), the current score is also below ``cut-off − margin``; it
+    clears too when the published class no longer matches (a new publication). A region the
+    rule cannot read now (no row, no value) is left open: not knowing is not clearing."""
+    when, regions, table, by_component = _prepare(states, incidents, at)
+    mapping = component_indicators or {}
+    root_codes = set(by_component) - set(mapping)
+    margins = margins or {}
+    floors = class_floors or {}
+    wanted: dict[str, list[str]] = {}
+    for slug, code in open_alerts:
+        wanted.setdefault(slug, []).append(code)
+    out: list[Clearance] = []
+    for rule in rules:
+        codes = sorted(set(wanted.get(rule.slug, ())))
+        if not codes:
+            continue
+        margin = float(margins.get(rule.slug, 0.0))
+        floor = floors.get(rule.slug)
+        rows = by_component.get(rule.component, states.iloc[0:0])
+        indicators = _indicators(rule, mapping, root_codes)
+        now = _readings(rule, rows, regions, table, indicators, when)
+        for code in codes:
+            values = now.get(code)
+            if values is None or _still_holds(rule, values, margin, floor):
+                continue
+            why_id, why_en = _clear_texts(rule, values, margin, floor)
+            out.append(
+                Clearance(
+                    rule=rule.slug,
+                    region_code=code,
+                    values=values,
+                    text_id=f"Ditutup otomatis: kondisi tidak lagi terpenuhi ({why_id}).",
+                    text_en=f"Closed automatically: the condition no longer holds ({why_en}).",
                 )
             )
     return out

@@ -9,6 +9,9 @@ demo sees the live index move and alerts open at once:
 * **what**: an indicator among the framework's count indicators, half of them from the
   sub-dimension ``focus`` (default ``D1.S1``, Keamanan), the rest spread evenly; a level of
   incidence drawn with the sample's shares (:data:`ikp.sample.LEVEL_SHARES`);
+* **boost** (optional): a few named regions get a given number of the voting-day spike's
+  incidents (the demo concentrates them on a region or two just below a class cut-off, so that
+  the live index moves them across it and a class-transition alert opens);
 * **when**, relative to ``now`` and inside the live window (default the last 90 days): a
   synthetic "campaign period" 60–30 days ago, a synthetic "voting day" spike 7–3 days ago, and a
   thin background over the whole window. These dates are synthetic, not the real election
@@ -71,12 +74,15 @@ def generate_incidents(
     focus: str = "D1.S1",
     received: int | None = None,
     duplicates: int = 2,
+    boost: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """``n`` synthetic incidents over the regions of ``scores`` (kab/kota code → published
     score; ``parents``: kab/kota code → province code), one row each (:data:`COLUMNS`, in time
     order). ``received``: how many are left unreviewed (default 3 % of ``n``, at least 5), of
     which ``duplicates`` copy an earlier verified row (``duplicate_of`` its row number; -1
-    elsewhere). ``now`` must be aware."""
+    elsewhere). ``boost`` (kab/kota code → count) puts that many of the voting-day spike's
+    incidents in those regions instead (the demo pushes a region or two near a class cut-off
+    across it); ``n`` stays the total. ``now`` must be aware."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     if not scores:
@@ -101,6 +107,15 @@ def generate_incidents(
     region[~spike] = rng.choice(len(codes), size=int((~spike).sum()), p=score / score.sum())
     steep = score**SPIKE_EXPONENT
     region[spike] = rng.choice(len(codes), size=int(spike.sum()), p=steep / steep.sum())
+    if boost:
+        pushed = [
+            int(np.searchsorted(codes, c)) for c, k in sorted(boost.items()) for _ in range(k)
+        ]
+        unknown = sorted(set(boost) - set(codes))
+        if unknown:
+            raise ValueError(f"boost names regions without a score: {unknown}")
+        rows = np.flatnonzero(spike)[: len(pushed)]
+        region[rows] = pushed[: len(rows)]
 
     # what: half from the focus sub-dimension, the rest evenly among count indicators
     counted = [c for c in framework.indicators if framework.nodes[c].input_type == "count"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from ikp.alert_rules import Rule, check_params, evaluate
+from ikp.alert_rules import Rule, check_params, clearances, evaluate
 
 AT = dt.datetime(2024, 1, 20, 12, 0)
 
@@ -145,3 +145,79 @@ def test_state_rules_name_the_children_that_rose_most() -> None:
     (trigger,) = evaluate([rule], table, at=AT, component_children=children)
     # D2.S1 rose by 15; D1.S1 did not move and D3.S1 fell: neither drives the rise
     assert trigger.explanation["drivers"] == [{"component": "D2.S1", "rise": 15.0}]
+
+
+# --------------------------------------------------------------------------- clearing
+
+
+def cleared(rule: Rule, codes: list[str], margin: float = 0.0, **kw: object) -> dict[str, str]:
+    out = clearances(
+        [rule],
+        states(),
+        incidents(),
+        [(rule.slug, c) for c in codes],
+        at=AT,
+        margins={rule.slug: margin},
+        component_indicators=COMPONENTS,
+        **kw,  # type: ignore[arg-type]
+    )
+    assert all(c.text_en.startswith("Closed automatically") for c in out)
+    return {c.region_code: c.text_id for c in out}
+
+
+def test_a_cleared_score_rise_closes_with_the_numbers_read_now() -> None:
+    rule = Rule(slug="naik", kind="score_rise", params={"points": 10})
+    # 32.01 rose 16 (still holds); 32.02 rose 8 (clear); 32.03 rose 0 (clear)
+    got = cleared(rule, ["32.01", "32.02", "32.03", "99.99"])
+    assert set(got) == {"32.02", "32.03"}  # an unknown region is not cleared
+    assert got["32.02"] == (
+        "Ditutup otomatis: kondisi tidak lagi terpenuhi (kenaikan skor IKP 8 poin ≤ 10; "
+        "skor 30 → 38)."
+    )
+
+
+def test_the_margin_keeps_an_alert_open_near_the_threshold() -> None:
+    """Hysteresis: with a margin of 3, a rise of 8 (> 10 − 3) still holds; 0 does not."""
+    rule = Rule(slug="naik", kind="score_rise", params={"points": 10})
+    got = cleared(rule, ["32.02", "32.03"], margin=3)
+    assert set(got) == {"32.03"}
+    assert "≤ 7 (10 − margin 3)" in got["32.03"]
+    prob = Rule(slug="p", kind="prob_threshold", params={"threshold": 0.85})
+    assert set(cleared(prob, ["32.01", "32.03"])) == {"32.01"}  # 0.8 ≤ 0.85
+    assert cleared(prob, ["32.01", "32.03"], margin=0.1) == {}  # 0.8 > 0.75
+    assert "P(tinggi) untuk IKP = 0,8 ≤ 0,85" in cleared(prob, ["32.01"])["32.01"]
+
+
+def test_a_spike_clears_when_the_window_moves_on() -> None:
+    rule = Rule(
+        slug="lonjakan",
+        kind="spike",
+        component="D1.S1",
+        params={"min_count": 2, "window_days": 7},
+    )
+    assert cleared(rule, ["32.01"]) == {}  # 3 in the window
+    later = clearances(
+        [rule],
+        states(),
+        incidents(),
+        [("lonjakan", "32.01")],
+        at=AT + dt.timedelta(days=6, hours=12),
+        component_indicators=COMPONENTS,
+    )
+    assert [c.values["count"] for c in later] == [1]
+    assert "1 kejadian terverifikasi pada D1.S1 dalam 7 hari < 2" in later[0].text_id
+
+
+def test_a_class_transition_clears_below_the_cut_off_minus_the_margin() -> None:
+    rule = Rule(slug="naik-tinggi", kind="class_transition", params={"from_classes": ["sedang"]})
+    frame = states()
+    frame.loc[1, ["current_score", "current_class"]] = (68.0, "sedang")  # 32.01 fell back
+    run = clearances
+    args = ([rule], frame, incidents(), [("naik-tinggi", "32.01")])
+    assert [c.region_code for c in run(*args, at=AT)] == ["32.01"]
+    # within 2 points of the cut-off 69: still counted as holding
+    floors = {"naik-tinggi": 69.0}
+    assert run(*args, at=AT, margins={"naik-tinggi": 2.0}, class_floors=floors) == []
+    [c] = run(*args, at=AT, margins={"naik-tinggi": 0.5}, class_floors=floors)
+    assert "kelas IKP sekarang sedang, skor 68 < 68,5 (69 − margin 0,5)" in c.text_id
+    assert "IKP class now sedang, score 68 < 68.5 (69 − margin 0.5)" in c.text_en

@@ -76,3 +76,16 @@ def test_every_row_is_labelled_synthetic() -> None:
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         generate_incidents(FW, SCORES, PARENTS, now=NOW.replace(tzinfo=None))
+
+
+def test_boost_puts_voting_day_incidents_in_the_named_regions() -> None:
+    low = min(CODES, key=lambda c: SCORES[c])  # the region the stream favours least
+    plain, boosted = stream(n=800), stream(n=800, boost={low: 25})
+    assert len(boosted) == 800
+    ago = (NOW - boosted["occurred_at"]).dt.total_seconds() / 86_400
+    voting = (ago >= VOTING_DAYS[1]) & (ago < VOTING_DAYS[0])
+    here = boosted["regency_code"] == low
+    assert (here & voting).sum() >= 25 > (plain["regency_code"] == low).sum()
+    assert boosted["occurred_at"].equals(plain["occurred_at"])  # only places changed
+    with pytest.raises(ValueError, match="99.99"):
+        stream(boost={"99.99": 3})

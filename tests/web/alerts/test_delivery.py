@@ -28,10 +28,19 @@ def subscribe(user: Any, **fields: Any) -> Subscription:
     return sub
 
 
-def body_of(envelope: Any) -> str:
+def part_of(envelope: Any, content_type: str = "text/plain") -> str:
+    """The decoded ``content_type`` part of a received multipart/alternative message."""
     message = email.message_from_bytes(envelope.content)
-    payload = message.get_payload(decode=True)
-    return payload.decode(message.get_content_charset() or "utf-8")
+    assert message.get_content_type() == "multipart/alternative"
+    for part in message.walk():
+        if part.get_content_type() == content_type:
+            payload = part.get_payload(decode=True)
+            return str(payload.decode(part.get_content_charset() or "utf-8"))
+    raise AssertionError(f"no {content_type} part")
+
+
+def body_of(envelope: Any) -> str:
+    return part_of(envelope, "text/plain")
 
 
 def test_immediate_email_in_indonesian_then_english(
@@ -49,6 +58,30 @@ def test_immediate_email_in_indonesian_then_english(
     deliveries = Delivery.objects.filter(subscription=sub)
     assert [d.status for d in deliveries] == ["sent", "sent"]
     assert {a.pk for d in deliveries for a in d.alerts.all()} == {a.pk for a in alerts}
+
+
+def test_html_alternative_with_absolute_links(
+    edition: Any, computation: Any, rules: Any, personas: Any, smtp_server: Any, settings: Any
+) -> None:
+    """The message is multipart/alternative: text and HTML, both Indonesian first, both linking
+    the alert and the subscription page on ``IKP_SITE_URL``; the HTML loads nothing from
+    outside and carries no script."""
+    settings.IKP_SITE_URL = "https://ikp.contoh.test"
+    subscribe(personas["jabar"].user, regions=["32.03"])
+    [alert] = [a for a in services.evaluate_edition(edition) if a.region.code == "32.03"]
+    [envelope] = smtp_server.messages
+    link = f"https://ikp.contoh.test/peringatan/{alert.pk}/"
+    manage = "https://ikp.contoh.test/peringatan/langganan/"
+    text, html = part_of(envelope, "text/plain"), part_of(envelope, "text/html")
+    for part in (text, html):
+        assert link in part and manage in part
+        assert part.index("Peringatan #") < part.index("Alert #")
+    assert f'href="{link}"' in html and f'href="{manage}"' in html
+    assert "<script" not in html and "<img" not in html and "<link" not in html
+    assert 'lang="id"' in html and 'lang="en"' in html
+    assert "32.03" in text and "32.01" not in text  # only the subscribed region
+    # webhooks and the API carry the same absolute link
+    assert services.alert_json(alert)["url"] == link
 
 
 def test_children_and_kinds_filter(
@@ -73,6 +106,10 @@ def test_daily_digest(
     assert "Ringkasan peringatan harian" in message["Subject"]
     text = body_of(smtp_server.messages[0])
     assert text.count("Peringatan #") == 2 and text.count("Alert #") == 2
+    html = part_of(smtp_server.messages[0], "text/html")
+    assert html.count("Peringatan #") == 2 and "Ringkasan peringatan harian (2)" in html
+    for d in deliveries[0].alerts.all():
+        assert services.alert_url(d) in text and services.alert_url(d) in html
     sub.refresh_from_db()
     assert sub.digest_sent_at is not None
     assert services.send_digests(timezone.now() + dt.timedelta(seconds=2)) == []  # nothing new
@@ -110,6 +147,8 @@ def test_webhook_signed_json(
     assert not verify("another-secret", headers, body)
     data = json.loads(body)
     assert data["alerts"][0]["id"] in {a.pk for a in alerts}
+    url = f"http://127.0.0.1:8000/peringatan/{data['alerts'][0]['id']}/"  # IKP_SITE_URL default
+    assert data["alerts"][0]["url"] == url
     assert data["alerts"][0]["explanation"]["text_en"]
     assert headers["Content-Type"].startswith("application/json")
     assert [d.status for d in Delivery.objects.filter(subscription=sub)] == ["sent", "sent"]

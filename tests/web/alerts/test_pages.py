@@ -136,7 +136,18 @@ def test_rules_are_for_ri_only(personas: Any, rules: Any) -> None:
         },
     )
     assert ok.status_code == 302
-    assert AlertRule.objects.get(slug="naik-5").params == {"points": 5.0, "window_days": 7}
+    rule = AlertRule.objects.get(slug="naik-5")
+    assert rule.params == {"points": 5.0, "window_days": 7}
+    assert (rule.auto_close, rule.clear_margin) == (False, 0.0)  # the box was not ticked
+    form = {"slug": "naik-5", "name": "Naik 5 poin", "kind": "score_rise", "component": "D1"}
+    form |= {"params": '{"points": 5}', "level": "warning", "auto_close": "on"}
+    edit = f"/peringatan/aturan/{rule.pk}/"
+    assert ri.post(edit, {**form, "clear_margin": "-1"}).status_code == 200  # refused
+    edited = ri.post(edit, {**form, "clear_margin": "0.5"})
+    assert edited.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.auto_close, rule.clear_margin) == (True, 0.5)
+    assert "(margin 0,5)" in ri.get("/peringatan/aturan/").content.decode()
 
 
 def test_public_feeds(edition: Any, computation: Any, rules: Any, personas: Any) -> None:

@@ -6,7 +6,11 @@ and nothing more on a second seed."""
 from __future__ import annotations
 
 import io
+from collections import Counter
+from pathlib import Path
+from typing import Any
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -14,10 +18,17 @@ from tests.web.core.test_seed_demo import login
 
 from ikp import SYNTHETIC_LABEL
 from ikp_web.apps.alerts.models import Alert, AlertRule, Delivery, Subscription
-from ikp_web.apps.core.demo_stream import DEFAULT_RULES, DEMO_INCIDENTS
+from ikp_web.apps.core.demo_stream import (
+    DEFAULT_RULES,
+    DEMO_INCIDENTS,
+    DEMO_PUSH_INCIDENTS,
+    DEMO_PUSHED_REGIONS,
+)
+from ikp_web.apps.core.management.commands.ikp_seed import QUICK_RUNS
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.incidents.models import Incident, IncidentEvent
 from ikp_web.apps.live.models import LiveResult, LiveRun
+from ikp_web.apps.scoring.models import Computation
 
 KABKOTA = "ikp-2024-kabkota"
 
@@ -59,6 +70,43 @@ def test_a_handful_of_open_alerts_with_explanations_and_none_mailed(
     for alert in alerts:
         assert alert.explanation["text_id"] and alert.explanation["text_en"]
     assert not mail.outbox and not Delivery.objects.exists()
+
+
+def test_two_regions_pushed_across_the_tinggi_cut_off(seeded: dict[str, str]) -> None:
+    """The stream concentrates synthetic incidents on the two "sedang" kab/kota closest below
+    the "tinggi" cut-off (49.33): the live index moves them across it and the class-transition
+    rule opens a live alert for each, explained by the incidents."""
+    alerts = Alert.objects.filter(rule__kind="class_transition", status="open")
+    assert alerts.count() == DEMO_PUSHED_REGIONS
+    for alert in alerts:
+        assert alert.source == "live" and alert.values["published_class"] == "sedang"
+        assert alert.values["current_class"] == "tinggi"
+        assert alert.values["published_score"] < 49.33 <= alert.values["current_score"]
+        pushed = Incident.objects.filter(regency=alert.region, status="verified")
+        assert pushed.count() >= DEMO_PUSH_INCIDENTS
+        assert all(
+            "SINTETIS / SYNTHETIC" in d for d in pushed.values_list("description", flat=True)
+        )
+
+
+@pytest.fixture()
+def seeded_quick(db: Any, settings: Any, tmp_path: Path) -> None:
+    """The first start as ``ikp serve`` seeds it (background uncertainty), with the quick runs
+    only (no job queued: the full runs would run inline under the test's huey)."""
+    settings.VAR_DIR = tmp_path
+    call_command("ikp_seed", runs=QUICK_RUNS, background_uncertainty=True, stdout=io.StringIO())
+
+
+def test_every_kind_of_alert_at_the_first_start(seeded_quick: None) -> None:
+    comp = Computation.objects.get(edition__slug=KABKOTA, published=True)
+    assert comp.uncertainty_runs == QUICK_RUNS and comp.synthetic
+    kinds = Counter(Alert.objects.filter(status="open").values_list("rule__kind", flat=True))
+    assert set(kinds) == {"class_transition", "score_rise", "spike", "prob_threshold"}, kinds
+    assert kinds["class_transition"] == DEMO_PUSHED_REGIONS
+    assert 1 <= kinds["prob_threshold"] <= 20 and sum(kinds.values()) <= 60
+    for alert in Alert.objects.filter(rule__kind="prob_threshold"):
+        assert alert.source == "published" and alert.values["probability"] > 0.5
+        assert alert.computation_id == comp.pk
 
 
 def test_the_partner_sees_its_alerts(seeded: dict[str, str]) -> None:

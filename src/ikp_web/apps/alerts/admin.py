@@ -12,8 +12,8 @@ from ikp_web.apps.alerts.models import Alert, AlertEvent, AlertRule, Delivery, S
 @admin.register(AlertRule)
 class AlertRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = AlertRuleForm
-    list_display = ("slug", "name", "kind", "component", "level", "enabled", "public")
-    list_filter = ("kind", "level", "enabled", "public")
+    list_display = ("slug", "name", "kind", "component", "level", "enabled", "public", "auto_close")
+    list_filter = ("kind", "level", "enabled", "public", "auto_close")
 
 
 class AlertEventInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -47,6 +47,7 @@ class AlertOut(Schema):
     explanation: dict[str, Any] = Field(
         ..., description="text_id, text_en, indicators (codes), incidents (ids), window_days"
     )
+    url: str = Field(..., description="the alert's page, absolute (setting IKP_SITE_URL)")
 
 
 class AlertPage(PageMeta):

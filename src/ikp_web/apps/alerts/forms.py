@@ -19,7 +19,14 @@ class AlertRuleForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AlertRule
         fields = ["slug", "name", "kind", "component", "params", "level", "enabled", "public"]
-        fields += ["description"]
+        fields += ["auto_close", "clear_margin", "description"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clear_margin"].required = False  # empty: no margin
+
+    def clean_clear_margin(self) -> float:
+        return float(self.cleaned_data.get("clear_margin") or 0.0)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -42,6 +43,24 @@ class AlertRule(models.Model):
     enabled = models.BooleanField(default=True)
     #: shown in the public feed (alerts on published editions only)
     public = models.BooleanField(default=False)
+    #: close its open (or acknowledged) alerts by itself when their condition no longer holds
+    auto_close = models.BooleanField(
+        "tutup otomatis / close automatically",
+        default=True,
+        help_text="Tutup peringatan bila kondisinya tidak lagi terpenuhi / close an alert once "
+        "its condition no longer holds",
+    )
+    #: the hysteresis of closing, in the kind's unit (score points, probability, incidents;
+    #: class transitions: score points below the class's lower cut-off): an alert closes only
+    #: once its value is past the threshold by this much (``ikp.alert_rules.clearances``)
+    clear_margin = models.FloatField(
+        "margin penutupan / clear margin",
+        default=0.0,
+        validators=[MinValueValidator(0.0)],
+        help_text="Nilai harus melewati ambang sejauh ini sebelum ditutup otomatis (poin skor, "
+        "probabilitas, jumlah kejadian) / how far past the threshold the value must fall before "
+        "an automatic close (score points, probability, incidents)",
+    )
     description = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

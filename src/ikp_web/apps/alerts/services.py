@@ -33,9 +33,11 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from ikp import alert_rules
@@ -159,8 +161,10 @@ CURRENT_KINDS = frozenset({"class_transition", "score_rise"})
 def evaluate_edition(
     edition: Edition, *, at: dt.datetime | None = None, notify: bool = True
 ) -> list[Alert]:
-    """Evaluate every enabled rule for every region of ``edition`` and raise the alerts that
-    fire (none while one is open for the same rule and region); deliver them if ``notify``.
+    """Evaluate every enabled rule for every region of ``edition``: close the alerts whose
+    condition cleared (:func:`close_cleared`), then raise the alerts that fire (none while one
+    is open for the same rule and region; a closed one does not block a new one); deliver the
+    new ones if ``notify``.
     The state table holds the watched components and their children (the explanation's
     drivers)."""
     at = at or timezone.now()
@@ -173,10 +177,11 @@ def evaluate_edition(
     states = current_states(edition, watched)
     if states.empty:
         return []
+    incidents = incident_table(edition)
     triggers = alert_rules.evaluate(
         core_rules(rules),
         states,
-        incident_table(edition),
+        incidents,
         at=at,
         component_indicators=component_indicators(edition),
         component_children=children,
@@ -190,6 +195,7 @@ def evaluate_edition(
     def from_live(t: alert_rules.Trigger) -> bool:
         return t.kind in CURRENT_KINDS and (t.region_code, t.component) in live_rows
 
+    close_cleared(edition, rules, states, incidents, at=at, live_rows=live_rows)
     alerts = raise_alerts(
         edition, [t for t in triggers if not from_live(t)], at=at, computation_id=computation_id
     )
@@ -203,6 +209,95 @@ def evaluate_edition(
     if notify and alerts:
         dispatch(alerts)
     return alerts
+
+
+def class_floor(edition: Edition, label: str) -> float | None:
+    """The lower cut-off of class ``label`` of the index of ``edition``, when its classes are
+    fixed cut-offs (None for the lowest class or other class methods)."""
+    framework = edition.framework.framework()
+    spec = framework.classification.for_level(edition.region_level)
+    labels = [lab.id for lab in framework.classification.labels]
+    cuts = spec.get("cutoffs", []) if spec.get("method") == "fixed" else []
+    i = labels.index(label) if label in labels else 0
+    return float(cuts[i - 1]) if 0 < i <= len(cuts) else None
+
+
+def class_floors(edition: Edition, rules: Iterable[AlertRule]) -> dict[str, float]:
+    """The lower cut-off of each class-transition rule's ``to_class``, for the rules on the
+    index root (the hysteresis of closing is measured from it); other rules have none."""
+    root = edition.framework.framework().root
+    out = {}
+    for rule in rules:
+        if rule.kind == "class_transition" and rule.component == root:
+            floor = class_floor(edition, (rule.params or {}).get("to_class", "tinggi"))
+            if floor is not None:
+                out[rule.slug] = floor
+    return out
+
+
+def close_cleared(
+    edition: Edition,
+    rules: Sequence[AlertRule],
+    states: pd.DataFrame,
+    incidents: pd.DataFrame,
+    *,
+    at: dt.datetime,
+    live_rows: set[tuple[str, str]],
+) -> list[Alert]:
+    """Close the open and acknowledged alerts of ``edition`` whose rule closes by itself
+    (``auto_close``) and whose condition no longer holds, loosened by the rule's
+    ``clear_margin`` (:func:`ikp.alert_rules.clearances`), with the note in Indonesian and
+    English and a history event by the system (no actor). An alert raised from the live index
+    is judged only against the live index: while its region's row is not live (a new
+    publication whose live run is not computed yet) it stays as it is. Closing is recorded,
+    not delivered (subscribers see it on the alert page, in the list and the API)."""
+    closing = [r for r in rules if r.auto_close]
+    if not closing:
+        return []
+    candidates = list(
+        Alert.objects.filter(
+            edition=edition, rule__in=closing, status__in=[S.OPEN, S.ACKNOWLEDGED]
+        ).select_related("rule", "region")
+    )
+
+    def judged(a: Alert) -> bool:
+        if a.source != Alert.Source.LIVE or a.rule.kind not in CURRENT_KINDS:
+            return True
+        return (a.region.code, a.component) in live_rows
+
+    candidates = [a for a in candidates if judged(a)]
+    if not candidates:
+        return []
+    found = alert_rules.clearances(
+        core_rules(closing),
+        states,
+        incidents,
+        {(a.rule.slug, a.region.code) for a in candidates},
+        at=at,
+        margins={r.slug: r.clear_margin for r in closing},
+        class_floors=class_floors(edition, closing),
+        component_indicators=component_indicators(edition),
+    )
+    cleared = {(c.rule, c.region_code): c for c in found}
+    out = []
+    for alert in candidates:
+        c = cleared.get((alert.rule.slug, alert.region.code))
+        if c is None:
+            continue
+        note = f"{c.text_id}\n{c.text_en}"
+        with transaction.atomic():
+            locked = Alert.objects.select_for_update().filter(pk=alert.pk).first()
+            if locked is None or locked.status == S.CLOSED:
+                continue
+            before = locked.status
+            locked.status = S.CLOSED
+            locked.notes = f"{locked.notes}\n{note}".strip()
+            locked.save(update_fields=["status", "notes", "updated"])
+            AlertEvent.objects.create(
+                alert=locked, from_status=before, to_status=S.CLOSED, note=note, by=None
+            )
+        out.append(locked)
+    return out
 
 
 def raise_alerts(
@@ -404,41 +499,64 @@ def dispatch(alerts: Sequence[Alert]) -> None:
                 send_email(sub, [alert])
 
 
-def alert_text(alert: Alert) -> tuple[str, str]:
-    """An alert in Bahasa Indonesia and in English (plain text)."""
+def absolute(path: str) -> str:
+    """``path`` on the site's public address (setting ``IKP_SITE_URL``): the links of e-mails
+    and webhook payloads, which have no request to take the host from."""
+    return f"{settings.IKP_SITE_URL.rstrip('/')}{path}"
+
+
+def alert_url(alert: Alert) -> str:
+    return absolute(reverse("alerts:detail", args=[alert.pk]))
+
+
+#: the bar beside an alert in the HTML e-mail, per level
+LEVEL_COLOURS = {"critical": "#b3261e", "warning": "#b06000", "info": "#0b5394"}
+
+
+def _mail_item(alert: Alert) -> dict[str, Any]:
+    """What an e-mail says about one alert (both languages)."""
     e = alert.explanation
-    where = f"{alert.region.code} {alert.region.name}"
-    incidents = ", ".join(f"#{i}" for i in e.get("incidents", [])) or "-"
-    indicators = ", ".join(e.get("indicators", [])) or "-"
-    url = f"{getattr(settings, 'IKP_SITE_URL', '')}/peringatan/{alert.pk}/"
-    text_id = (
-        f"Peringatan #{alert.pk} ({alert.rule.name}) untuk {where}, {alert.edition.name}.\n"
-        f"{e.get('text_id', '')}\nIndikator: {indicators}. Kejadian: {incidents}.\n{url}"
-    )
-    text_en = (
-        f"Alert #{alert.pk} ({alert.rule.name}) for {where}, {alert.edition.name}.\n"
-        f"{e.get('text_en', '')}\nIndicators: {indicators}. Incidents: {incidents}.\n{url}"
-    )
-    return text_id, text_en
+    return {
+        "alert": alert,
+        "where": f"{alert.region.code} {alert.region.name}",
+        "text_id": e.get("text_id", ""),
+        "text_en": e.get("text_en", ""),
+        "indicators": ", ".join(e.get("indicators", [])) or "-",
+        "incidents": ", ".join(f"#{i}" for i in e.get("incidents", [])) or "-",
+        "url": alert_url(alert),
+        "colour": LEVEL_COLOURS.get(alert.rule.level, "#0b5394"),
+    }
 
 
 def send_email(sub: Subscription, alerts: Sequence[Alert], *, digest: bool = False) -> Delivery:
-    """One e-mail with ``alerts`` (Bahasa Indonesia first, then English), logged as a
-    delivery."""
-    texts = [alert_text(a) for a in alerts]
+    """One e-mail with ``alerts``, logged as a delivery: a plain-text part and an HTML
+    alternative (``alerts/email/alerts.txt`` and ``.html``), each Bahasa Indonesia first, then
+    English, with absolute links (``IKP_SITE_URL``) to every alert and to the subscription
+    page (change or stop the subscription)."""
     if digest:
         subject = f"[IKP] Ringkasan peringatan harian / Daily alert digest ({len(alerts)})"
     else:
         a = alerts[0]
         subject = f"[IKP] Peringatan / Alert: {a.rule.name}, {a.region.name}"
-    body = (
-        "\n\n".join(t[0] for t in texts)
-        + "\n\n---- English ----\n\n"
-        + "\n\n".join(t[1] for t in texts)
-    )
+    context = {
+        "subject": subject,
+        "digest": digest,
+        "items": [_mail_item(a) for a in alerts],
+        "manage_url": absolute(reverse("alerts:subscriptions")),
+        "site_url": absolute("/"),
+    }
     delivery = Delivery(subscription=sub, channel=Subscription.Channel.EMAIL, attempt=1)
     try:
-        send_mail(subject, body, None, [sub.user.email], fail_silently=False)
+        message = EmailMultiAlternatives(
+            subject,
+            render_to_string("alerts/email/alerts.txt", context),
+            None,
+            [sub.user.email],
+        )
+        message.attach_alternative(
+            render_to_string("alerts/email/alerts.html", context), "text/html"
+        )
+        message.send(fail_silently=False)
         delivery.status = Delivery.Status.SENT
     except Exception as exc:  # an SMTP or socket error: logged on the delivery
         log.warning("alert e-mail to subscription %s failed: %s", sub.pk, exc)
@@ -492,6 +610,7 @@ def alert_json(alert: Alert) -> dict[str, Any]:
         "raised_at": alert.raised_at.isoformat(),
         "values": alert.values,
         "explanation": alert.explanation,
+        "url": alert_url(alert),
     }
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from ikp.sample_incidents import generate_incidents
 from ikp_web.apps.alerts.models import AlertRule, Subscription
-from ikp_web.apps.alerts.services import evaluate_edition
+from ikp_web.apps.alerts.services import class_floor, evaluate_edition
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.incidents.models import Incident, IncidentEvent
 from ikp_web.apps.live.models import LiveEdition
@@ -36,9 +36,15 @@ DEMO_SEED = 2024
 DEMO_PARTNER_PROVINCE = "32"
 DEMO_PARTNER = "mitra"
 REVIEWER = "ri"
+#: the class-transition demo: this many kab/kota of class "sedang" closest below the "tinggi"
+#: cut-off each get this many of the synthetic voting-day incidents, enough for the live index
+#: to move them across it (checked by tests/web/core/test_seed_stream.py)
+DEMO_PUSHED_REGIONS = 2
+DEMO_PUSH_INCIDENTS = 20
 
 #: the default rules (data: Bawaslu RI edits them on the rules page); thresholds chosen so that
-#: the demo stream opens a handful of alerts
+#: the demo stream opens a handful of alerts; each closes its alerts by itself once the
+#: condition is clear by its ``clear_margin`` (score points, incidents, probability)
 DEFAULT_RULES: tuple[dict[str, Any], ...] = (
     {
         "slug": "kelas-sedang-ke-tinggi",
@@ -47,6 +53,7 @@ DEFAULT_RULES: tuple[dict[str, Any], ...] = (
         "component": "IKP",
         "params": {"from_classes": ["sedang"], "to_class": "tinggi", "window_days": 7},
         "level": AlertRule.Level.CRITICAL,
+        "clear_margin": 1.0,
     },
     {
         "slug": "skor-ikp-naik-2",
@@ -55,6 +62,7 @@ DEFAULT_RULES: tuple[dict[str, Any], ...] = (
         "component": "IKP",
         "params": {"points": 2.0, "window_days": 7},
         "level": AlertRule.Level.WARNING,
+        "clear_margin": 0.5,
     },
     {
         "slug": "lonjakan-keamanan",
@@ -64,6 +72,7 @@ DEFAULT_RULES: tuple[dict[str, Any], ...] = (
         "component": "D1.S1",
         "params": {"min_count": 5, "window_days": 7},
         "level": AlertRule.Level.WARNING,
+        "clear_margin": 1,
     },
     {
         "slug": "peluang-tinggi-50",
@@ -72,6 +81,7 @@ DEFAULT_RULES: tuple[dict[str, Any], ...] = (
         "component": "IKP",
         "params": {"label": "tinggi", "threshold": 0.5, "window_days": 7},
         "level": AlertRule.Level.INFO,
+        "clear_margin": 0.05,
     },
 )
 
@@ -129,6 +139,7 @@ def seed_stream(
         n=n,
         seed=seed,
         window_days=state.window_days,
+        boost=pushed_regions(edition, scores),
     )
     User = get_user_model()
     reviewer = User.objects.filter(username=REVIEWER).first()
@@ -191,6 +202,16 @@ def seed_stream(
     out.alerts = len(evaluate_edition(edition, at=now, notify=False))
     out.subscription = partner_subscription()
     return out
+
+
+def pushed_regions(edition: Edition, scores: dict[str, float]) -> dict[str, int]:
+    """The regions the demo stream concentrates incidents on (:data:`DEMO_PUSHED_REGIONS`
+    closest below the lower cut-off of "tinggi", with fixed classes), and how many each."""
+    floor = class_floor(edition, "tinggi")
+    if floor is None:
+        return {}
+    below = sorted((c for c in scores if scores[c] < floor), key=lambda c: (-scores[c], c))
+    return dict.fromkeys(below[:DEMO_PUSHED_REGIONS], DEMO_PUSH_INCIDENTS)
 
 
 def _reviewed(occurred: Any, now: dt.datetime) -> dt.datetime:

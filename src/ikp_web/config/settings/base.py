@@ -217,3 +217,8 @@ IKP_PUBLIC_REPORT_RATE = {
     "per_hour": env_int("IKP_PUBLIC_REPORT_PER_HOUR", 10),
 }
 IKP_PUBLIC_REPORT_MIN_SECONDS = env_int("IKP_PUBLIC_REPORT_MIN_SECONDS", 5)
+
+# The site's public address, without a trailing slash: absolute links where there is no request
+# to take the host from (alert e-mails, the digest, webhook payloads' ``url``). Set it to the
+# address users open, e.g. IKP_SITE_URL=https://ikp.bawaslu.go.id
+IKP_SITE_URL = (env_str("IKP_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
