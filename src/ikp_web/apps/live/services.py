@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from ikp import recipes
 from ikp.issues import IkpError
-from ikp.live import Window, compare_live, incident_counts, live_inputs, live_run
+from ikp.live import Window, compare_live_nodes, incident_counts, live_inputs, live_run
 from ikp.run import IndexRun
 from ikp_web.apps.core.bulk import insert_rows
 from ikp_web.apps.frameworks.models import Edition
@@ -128,7 +128,10 @@ def compute_live(
     frame = verified_incidents(edition, window)  # the window applied in the query
     counts = incident_counts(frame, published.framework, regions, Window())
     live = live_run(published, live_inputs(published.data["raw"], counts.weighted))
-    table = compare_live(published, live)
+    root = published.framework.root
+    tables = compare_live_nodes(published, live)
+    table = tables.pop(root)
+    nodes = node_json(tables)
     ids = incident_ids(frame)
     with transaction.atomic():
         run = LiveRun.objects.create(
@@ -158,6 +161,7 @@ def compute_live(
                 "delta",
                 "contributions",
                 "incidents",
+                "nodes",
             ),
             (
                 (
@@ -172,8 +176,9 @@ def compute_live(
                     _f(row.delta) or 0.0,
                     {k: round(v, 6) for k, v in row.contributions.items()},
                     ids.get(row.region_code, {}),
+                    nodes[k],
                 )
-                for row in table.itertuples(index=False)
+                for k, row in enumerate(table.itertuples(index=False))
                 if row.region_code in pks
             ),
         )
@@ -183,6 +188,38 @@ def compute_live(
         run.save(update_fields=["seconds"])
     log.info("live %s: %d incidents, %.2f s", edition.slug, counts.n_in_window, run.seconds)
     return run
+
+
+def node_json(tables: dict[str, pd.DataFrame]) -> list[dict[str, dict[str, Any]]]:
+    """Per region (in the tables' order): node code → its live result (``LiveResult.nodes``)."""
+    if not tables:
+        return []
+    n = len(next(iter(tables.values())))
+    out: list[dict[str, dict[str, Any]]] = [{} for _ in range(n)]
+    for code, t in tables.items():
+        columns = zip(
+            t["score_live"].tolist(),
+            t["class_live"].tolist(),
+            t["rank_live"].tolist(),
+            t["score_published"].tolist(),
+            t["class_published"].tolist(),
+            t["rank_published"].tolist(),
+            t["delta"].tolist(),
+            t["contributions"].tolist(),
+            strict=True,
+        )
+        for k, (score, klass, rank, p_score, p_class, p_rank, delta, parts) in enumerate(columns):
+            out[k][code] = {
+                "score": _f(score),
+                "class": klass or "",
+                "rank": _f(rank),
+                "published_score": _f(p_score),
+                "published_class": p_class or "",
+                "published_rank": _f(p_rank),
+                "delta": _f(delta) or 0.0,
+                "contributions": {i: round(v, 6) for i, v in parts.items()},
+            }
+    return out
 
 
 def _f(value: Any) -> float | None:
