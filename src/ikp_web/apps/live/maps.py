@@ -170,12 +170,12 @@ def live_map(switch: Switch, choice: Any, labels: Any) -> MapView:
         legend = [
             LegendItem(css, label, "", counts.get(css, 0)) for css, label in band_labels().items()
         ]
+        moved = sum(1 for r in rows.values() if r.klass != r.published_class)
+        legend.append(LegendItem("ld0 lkc", _("kelas berubah"), "", moved))
     else:
         legend = [
             LegendItem(f"k{i}", labels.name(lab, lang()), "", counts.get(f"k{i}", 0))
             for i, lab in enumerate(labels.id)
         ]
-        moved = sum(1 for r in rows.values() if r.klass != r.published_class)
-        legend.append(LegendItem("ld0 lkc", _("kelas berubah"), "", moved))
     legend.append(LegendItem("cx", _("tidak ada data"), "", counts.get("cx", 0)))
     return MapView(svg=svg, legend=legend, n_regions=len(rows), n_shapes=len(shapes))
