@@ -314,10 +314,15 @@ def compare_live(published: IndexRun, live: IndexRun, node: str | None = None) -
 
 
 def compare_live_nodes(
-    published: IndexRun, live: IndexRun, nodes: Sequence[str] | None = None
+    published: IndexRun,
+    live: IndexRun,
+    nodes: Sequence[str] | None = None,
+    *,
+    decimals: int | None = None,
 ) -> dict[str, pd.DataFrame]:
     """:func:`compare_live` for each of ``nodes`` (default every aggregate node, the index
-    included), the runs' shares computed once."""
+    included), the runs' shares computed once; ``decimals``: the contributions rounded (for
+    storage; which are non-zero is decided before rounding)."""
     fw = published.framework
     nodes = list(nodes) if nodes is not None else list(reversed(fw.aggregates))
     unknown = [n for n in nodes if n not in fw.aggregates]
@@ -342,10 +347,13 @@ def compare_live_nodes(
         else:
             class_pub = labels[np.asarray(classify["classes"])[:, j].astype(int) + 1]
             class_now = labels[cls.classify(after, cut) + 1]
-        rows, cols = np.nonzero(np.abs(change) > 1e-12)
-        contributions: list[dict[str, float]] = [{} for _ in regions]
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            contributions[r][below[c]] = float(change[r, c])
+        moved = np.abs(change) > 1e-12
+        points = change if decimals is None else np.round(change, decimals)
+        any_moved = moved.any(axis=1).tolist()
+        contributions = [
+            {n: v for n, v, m in zip(below, row, mask, strict=True) if m} if hit else {}
+            for row, mask, hit in zip(points.tolist(), moved.tolist(), any_moved, strict=True)
+        ]
         out[node] = pd.DataFrame(
             {
                 "region_code": regions,

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 #: live runs kept per edition (older ones are deleted after a refresh)
 KEEP_RUNS = 5
+#: decimals of the stored contributions (points of a 0–100 score)
+DECIMALS = 6
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -129,7 +131,7 @@ def compute_live(
     counts = incident_counts(frame, published.framework, regions, Window())
     live = live_run(published, live_inputs(published.data["raw"], counts.weighted))
     root = published.framework.root
-    tables = compare_live_nodes(published, live)
+    tables = compare_live_nodes(published, live, decimals=DECIMALS)
     table = tables.pop(root)
     nodes = node_json(tables)
     ids = incident_ids(frame)
@@ -174,7 +176,7 @@ def compute_live(
                     row.class_published or "",
                     _f(row.rank_published),
                     _f(row.delta) or 0.0,
-                    {k: round(v, 6) for k, v in row.contributions.items()},
+                    row.contributions,
                     ids.get(row.region_code, {}),
                     nodes[k],
                 )
@@ -191,35 +193,42 @@ def compute_live(
 
 
 def node_json(tables: dict[str, pd.DataFrame]) -> list[dict[str, dict[str, Any]]]:
-    """Per region (in the tables' order): node code → its live result (``LiveResult.nodes``)."""
+    """Per region (in the tables' order): node code → its live result (``LiveResult.nodes``),
+    numbers rounded to ``DECIMALS`` (shorter JSON: 514 regions × 16 nodes per refresh)."""
     if not tables:
         return []
     n = len(next(iter(tables.values())))
     out: list[dict[str, dict[str, Any]]] = [{} for _ in range(n)]
     for code, t in tables.items():
         columns = zip(
-            t["score_live"].tolist(),
+            _numbers(t["score_live"]),
             t["class_live"].tolist(),
-            t["rank_live"].tolist(),
-            t["score_published"].tolist(),
+            _numbers(t["rank_live"]),
+            _numbers(t["score_published"]),
             t["class_published"].tolist(),
-            t["rank_published"].tolist(),
-            t["delta"].tolist(),
+            _numbers(t["rank_published"]),
+            _numbers(t["delta"]),
             t["contributions"].tolist(),
             strict=True,
         )
         for k, (score, klass, rank, p_score, p_class, p_rank, delta, parts) in enumerate(columns):
             out[k][code] = {
-                "score": _f(score),
+                "score": score,
                 "class": klass or "",
-                "rank": _f(rank),
-                "published_score": _f(p_score),
+                "rank": rank,
+                "published_score": p_score,
                 "published_class": p_class or "",
-                "published_rank": _f(p_rank),
-                "delta": _f(delta) or 0.0,
-                "contributions": {i: round(v, 6) for i, v in parts.items()},
+                "published_rank": p_rank,
+                "delta": delta or 0.0,
+                "contributions": parts,
             }
     return out
+
+
+def _numbers(column: pd.Series) -> list[float | None]:
+    """``column`` rounded to ``DECIMALS``, NaN as None (JSON has no NaN)."""
+    values = np.round(column.to_numpy(dtype=float), DECIMALS)
+    return [None if v != v else v for v in values.tolist()]
 
 
 def _f(value: Any) -> float | None:
