@@ -229,6 +229,16 @@ def bench_end_to_end(n: int, postgres: bool) -> None:
     bench_nodes(comp, edition)
 
 
+def cpu_of(func, repeat: int = 5) -> float:
+    """Median process CPU time in seconds over ``repeat`` runs."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        func()
+        times.append(time.process_time() - start)
+    return sorted(times)[repeat // 2]
+
+
 def bench_nodes(comp, edition) -> None:
     import json
 
@@ -256,14 +266,19 @@ def bench_nodes(comp, edition) -> None:
             json.dumps(one)  # as insert_rows serialises it
 
     nodes = best_of(every_node, repeat=5)
+    cpu_index, cpu_nodes = cpu_of(lambda: compare_live(published, run)), cpu_of(every_node)
     tables = compare_live_nodes(published, run, decimals=live.DECIMALS)
     tables.pop(root)
     size = sum(len(json.dumps(d)) for d in live.node_json(tables))
     print(f"\n== Live index: every dimension and sub-dimension ({len(tables)} nodes + index) ==")
     print(f"compare, index only (median of 5): {fmt(index_only)}")
     print(
-        f"compare, every aggregate node + nodes JSON (median of 5): {fmt(nodes)}   "
+        f"compare, every aggregate node + nodes JSON serialised (median of 5): {fmt(nodes)}   "
         f"ratio {nodes / index_only:.1f}x, {fmt(nodes - index_only)} more per refresh"
+    )
+    print(
+        f"CPU time (less sensitive to a shared machine's load): index only {fmt(cpu_index)}, "
+        f"every node + JSON {fmt(cpu_nodes)}, {fmt(cpu_nodes - cpu_index)} more per refresh"
     )
     print(
         f"nodes JSON stored per refresh: {size / 1e6:.2f} MB ({size / len(run.data['raw'].regions):,.0f} bytes per region)"
