@@ -11,6 +11,9 @@
    published scale, store 514 results with contributions and incident ids). The first refresh
    of a worker process also replays the published recipe (printed apart: "cold"). Goal: < 3 s;
    the debounce delay (``IKP_LIVE_DELAY``, default 1 s) comes on top and is printed too.
+3. The share of the refresh that the live results of every dimension and sub-dimension cost
+   (``LiveResult.nodes``): the comparison of the index alone against that of all 17 aggregate
+   nodes plus their JSON, on the same live run, and the stored JSON's size.
 
 Run: .venv/bin/python benchmarks/bench_live.py [incidents] [--postgres]
 """
@@ -207,6 +210,63 @@ def bench_end_to_end(n: int, postgres: bool) -> None:
     print(
         f"with the debounce delay ({delay:g} s): {fmt(warm + delay)}   "
         f"goal < 3 s, ratio {3.0 / (warm + delay):.1f}x (without the delay {3.0 / warm:.1f}x)"
+    )
+    bench_nodes(comp, edition)
+
+
+def cpu_of(func, repeat: int = 5) -> float:
+    """Median process CPU time in seconds over ``repeat`` runs."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        func()
+        times.append(time.process_time() - start)
+    return sorted(times)[repeat // 2]
+
+
+def bench_nodes(comp, edition) -> None:
+    import json
+
+    from ikp.live import (
+        Window,
+        compare_live,
+        compare_live_nodes,
+        incident_counts,
+        live_inputs,
+        live_run,
+    )
+    from ikp_web.apps.live import services as live
+
+    published = live.published_run(comp)
+    frame = live.verified_incidents(edition, Window())
+    counts = incident_counts(frame, published.framework, published.data["raw"].regions, Window())
+    run = live_run(published, live_inputs(published.data["raw"], counts.weighted))
+    root = published.framework.root
+    index_only = best_of(lambda: compare_live(published, run), repeat=5)
+
+    def every_node() -> None:
+        tables = compare_live_nodes(published, run, decimals=live.DECIMALS)
+        tables.pop(root)
+        for one in live.node_json(tables):
+            json.dumps(one)  # as insert_rows serialises it
+
+    nodes = best_of(every_node, repeat=5)
+    cpu_index, cpu_nodes = cpu_of(lambda: compare_live(published, run)), cpu_of(every_node)
+    tables = compare_live_nodes(published, run, decimals=live.DECIMALS)
+    tables.pop(root)
+    size = sum(len(json.dumps(d)) for d in live.node_json(tables))
+    print(f"\n== Live index: every dimension and sub-dimension ({len(tables)} nodes + index) ==")
+    print(f"compare, index only (median of 5): {fmt(index_only)}")
+    print(
+        f"compare, every aggregate node + nodes JSON serialised (median of 5): {fmt(nodes)}   "
+        f"ratio {nodes / index_only:.1f}x, {fmt(nodes - index_only)} more per refresh"
+    )
+    print(
+        f"CPU time (less sensitive to a shared machine's load): index only {fmt(cpu_index)}, "
+        f"every node + JSON {fmt(cpu_nodes)}, {fmt(cpu_nodes - cpu_index)} more per refresh"
+    )
+    print(
+        f"nodes JSON stored per refresh: {size / 1e6:.2f} MB ({size / len(run.data['raw'].regions):,.0f} bytes per region)"
     )
 
 

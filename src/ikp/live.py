@@ -40,6 +40,7 @@ from ikp.coverage import Reference, bounds_of
 from ikp.dataset import Dataset
 from ikp.framework import Framework
 from ikp.issues import IkpError
+from ikp.methods import classify as cls
 from ikp.run import IndexRun
 from ikp.steps import Impute, Normalize, Rescale, Step, Treat, Weight
 
@@ -47,6 +48,9 @@ __all__ = [
     "IncidentCounts",
     "Window",
     "compare_live",
+    "compare_live_nodes",
+    "effective_weights",
+    "node_shares",
     "fixed_steps",
     "incident_counts",
     "live_inputs",
@@ -238,10 +242,9 @@ def live_run(
     return run.apply_all(fixed_steps(published))
 
 
-def effective_weights(run: IndexRun) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """Per region × indicator: the indicator's share of the index score, the product down the
-    tree of its weight over the weights of its siblings present for that region (0 where the
-    indicator is missing)."""
+def node_shares(run: IndexRun) -> dict[str, np.ndarray[Any, np.dtype[np.float64]]]:
+    """Per node: its share of the index score per region, the product down the tree of its
+    weight over the weights of its siblings present for that region (0 where it is missing)."""
     fw = run.framework
     scores = run.data["scores"]
     weights = run.current_weights()
@@ -257,45 +260,112 @@ def effective_weights(run: IndexRun) -> np.ndarray[Any, np.dtype[np.float64]]:
         part = np.divide(here, total, out=np.zeros_like(here), where=total > 0)
         for k, kid in enumerate(kids):
             share[kid] = share[code] * part[:, k]
-    return np.stack([share[c] for c in fw.indicators], axis=1)
+    return share
 
 
-def compare_live(published: IndexRun, live: IndexRun) -> pd.DataFrame:
-    """Per region: ``score_published``, ``score_live``, ``delta``, ``class_published``,
-    ``class_live`` (labels), ``contributions`` (indicator → points of the change, non-zero
-    only) and ``residual`` (the change the contributions do not explain; 0 for arithmetic
-    aggregation)."""
+def effective_weights(
+    run: IndexRun, node: str | None = None
+) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """Per region × indicator under ``node`` (default the index): the indicator's share of the
+    node's score (:func:`node_shares` of the indicator over that of the node; 0 where missing)."""
+    return _relative(node_shares(run), run.framework, node or run.framework.root)
+
+
+def _relative(
+    share: Mapping[str, np.ndarray[Any, np.dtype[np.float64]]], fw: Framework, node: str
+) -> np.ndarray[Any, np.dtype[np.float64]]:
+    below = np.stack([share[c] for c in fw.indicators_under(node)], axis=1)
+    top = share[node][:, None]
+    return np.divide(below, top, out=np.zeros_like(below), where=top > 0)
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One run's pieces for the comparison: scores, ranks and node shares."""
+
+    scores: Dataset
+    ranks: np.ndarray[Any, Any]
+    share: dict[str, np.ndarray[Any, np.dtype[np.float64]]]
+
+    @classmethod
+    def of(cls, run: IndexRun) -> _Side:
+        return cls(run.data["scores"], np.asarray(run.data["ranks"].values), node_shares(run))
+
+    def column(self, code: str) -> np.ndarray[Any, Any]:
+        return np.asarray(self.scores.values)[:, self.scores.columns.index(code)]
+
+    def parts(self, fw: Framework, node: str) -> np.ndarray[Any, Any]:
+        """Per region × indicator under ``node``: its effective weight times its value."""
+        values = np.nan_to_num(np.asarray(self.scores.select(fw.indicators_under(node)).values))
+        return _relative(self.share, fw, node) * values
+
+
+def compare_live(published: IndexRun, live: IndexRun, node: str | None = None) -> pd.DataFrame:
+    """Per region, for ``node`` (default the index; any aggregate node: dimension,
+    sub-dimension): ``score_published``, ``score_live``, ``delta``, ``class_published``,
+    ``class_live`` (labels), ``rank_published``, ``rank_live``, ``contributions`` (indicator
+    under the node → points of the node's change, non-zero only) and ``residual`` (the change the
+    contributions do not explain; 0 for arithmetic aggregation). Live classes use the published
+    run's cut-offs of the node (the published scale); a node the published run did not classify
+    has no class ("")."""
+    return compare_live_nodes(published, live, [node or published.framework.root])[
+        node or published.framework.root
+    ]
+
+
+def compare_live_nodes(
+    published: IndexRun,
+    live: IndexRun,
+    nodes: Sequence[str] | None = None,
+    *,
+    decimals: int | None = None,
+) -> dict[str, pd.DataFrame]:
+    """:func:`compare_live` for each of ``nodes`` (default every aggregate node, the index
+    included), the runs' shares computed once; ``decimals``: the contributions rounded (for
+    storage; which are non-zero is decided before rounding)."""
     fw = published.framework
-    root = fw.root
-
-    def parts(run: IndexRun) -> tuple[pd.DataFrame, np.ndarray[Any, Any]]:
-        scores = run.data["scores"]
-        values = np.nan_to_num(np.asarray(scores.select(fw.indicators).values))
-        res = run.results()
-        res = res[res["node_code"] == root].set_index("region_code")
-        return res.reindex(list(scores.regions)), effective_weights(run) * values
-
-    pub, pub_part = parts(published)
-    now, now_part = parts(live)
-    if list(pub.index) != list(now.index):
+    nodes = list(nodes) if nodes is not None else list(reversed(fw.aggregates))
+    unknown = [n for n in nodes if n not in fw.aggregates]
+    if unknown:
+        raise IkpError(f"not aggregate nodes of {fw.id}: {', '.join(unknown)}")
+    if list(published.data["scores"].regions) != list(live.data["scores"].regions):
         raise IkpError("the live run must hold the published run's regions, in the same order")
-    change = now_part - pub_part
-    delta = now["score"].to_numpy(dtype=float) - pub["score"].to_numpy(dtype=float)
-    contributions = []
-    for row in change:
-        nz = np.nonzero(np.abs(row) > 1e-12)[0]
-        contributions.append({fw.indicators[j]: float(row[j]) for j in nz})
-    return pd.DataFrame(
-        {
-            "region_code": list(pub.index),
-            "score_published": pub["score"].to_numpy(dtype=float),
-            "score_live": now["score"].to_numpy(dtype=float),
-            "delta": delta,
-            "class_published": pub["class"].tolist(),
-            "class_live": now["class"].tolist(),
-            "rank_published": pub["rank"].to_numpy(dtype=float),
-            "rank_live": now["rank"].to_numpy(dtype=float),
-            "contributions": contributions,
-            "residual": np.nan_to_num(delta - change.sum(axis=1)),
-        }
-    )
+    pub, now = _Side.of(published), _Side.of(live)
+    classify = published.artefact("classify")
+    labels = np.array(["", *classify["labels_id"]], dtype=object)
+    regions = list(published.data["scores"].regions)
+    out: dict[str, pd.DataFrame] = {}
+    for node in nodes:
+        j = pub.scores.columns.index(node)
+        below = fw.indicators_under(node)
+        change = now.parts(fw, node) - pub.parts(fw, node)
+        before, after = pub.column(node), now.column(node)
+        delta = after - before
+        cut = classify["cutoffs"].get(node)
+        if cut is None:
+            class_pub = class_now = np.full(len(regions), "", dtype=object)
+        else:
+            class_pub = labels[np.asarray(classify["classes"])[:, j].astype(int) + 1]
+            class_now = labels[cls.classify(after, cut) + 1]
+        moved = np.abs(change) > 1e-12
+        points = change if decimals is None else np.round(change, decimals)
+        any_moved = moved.any(axis=1).tolist()
+        contributions = [
+            {n: v for n, v, m in zip(below, row, mask, strict=True) if m} if hit else {}
+            for row, mask, hit in zip(points.tolist(), moved.tolist(), any_moved, strict=True)
+        ]
+        out[node] = pd.DataFrame(
+            {
+                "region_code": regions,
+                "score_published": before,
+                "score_live": after,
+                "delta": delta,
+                "class_published": class_pub,
+                "class_live": class_now,
+                "rank_published": pub.ranks[:, j],
+                "rank_live": now.ranks[:, j],
+                "contributions": contributions,
+                "residual": np.nan_to_num(delta - change.sum(axis=1)),
+            }
+        )
+    return out

@@ -12,7 +12,15 @@ from tests.core.conftest import make_counts
 
 from ikp.dataset import Dataset
 from ikp.framework import Framework
-from ikp.live import Window, compare_live, incident_counts, live_inputs, live_run
+from ikp.issues import IkpError
+from ikp.live import (
+    Window,
+    compare_live,
+    compare_live_nodes,
+    incident_counts,
+    live_inputs,
+    live_run,
+)
 from ikp.run import IndexRun, compute
 
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
@@ -122,3 +130,39 @@ def test_incidents_chosen_by_the_caller_need_an_open_window(ikp2024: Framework) 
     assert got.counts.sum() == 1
     with pytest.raises(ValueError, match="open Window"):
         incident_counts(table, ikp2024, ["99.01"], Window.last(90, NOW))
+
+
+def test_every_aggregate_node_compared(ikp2024: Framework) -> None:
+    """Per node: the change is the sum of the contributions of the indicators under it (missing
+    cells included), nodes without a moved indicator are unchanged, the index table is
+    :func:`compare_live`'s, and live classes follow the published cut-offs."""
+    raw = make_counts(ikp2024, n=40, seed=5, missing=0.05)
+    pub = compute(ikp2024, raw, "regency")
+    moved = ikp2024.indicators[7]
+    table = incidents(
+        [(raw.regions[k], moved, "L3", NOW - dt.timedelta(days=1)) for k in range(0, 40, 3)]
+    )
+    counts = incident_counts(table, ikp2024, raw.regions, Window.last(90, NOW))
+    live = live_run(pub, live_inputs(raw, counts.weighted))
+    nodes = compare_live_nodes(pub, live)
+    assert set(nodes) == set(ikp2024.aggregates)
+    pd.testing.assert_frame_equal(nodes[ikp2024.root], compare_live(pub, live))
+    cut = pub.artefact("classify")["cutoffs"]
+    labels = ["", *pub.artefact("classify")["labels_id"]]
+    from ikp.methods.classify import classify
+
+    for code, t in nodes.items():
+        sums = np.array([sum(c.values()) for c in t["contributions"]])
+        np.testing.assert_allclose(sums, t["delta"].to_numpy(), atol=1e-9, err_msg=code)
+        expected = [labels[k + 1] for k in classify(t["score_live"].to_numpy(), cut[code])]
+        assert t["class_live"].tolist() == expected, code
+        if moved in ikp2024.indicators_under(code):
+            assert t["delta"].max() > 0, code
+            # a cell missing in the snapshot and now evidenced re-weights its siblings too
+            keys = {k for c in t["contributions"] for k in c}
+            assert moved in keys and keys <= set(ikp2024.indicators_under(code)), code
+        else:
+            assert (t["delta"] == 0).all() and not any(t["contributions"]), code
+            assert t["class_live"].tolist() == t["class_published"].tolist()
+    with pytest.raises(IkpError):
+        compare_live_nodes(pub, live, [moved])  # an indicator is not an aggregate node

@@ -1,10 +1,13 @@
 """The map's "published / live / change" switch (``?tampilan=terbitan|langsung|perubahan``).
 
-Offered on the national map of an edition's current published version, for the index, to
-whoever may see the live index (:func:`ikp_web.apps.live.panels.may_see_live`). ``langsung``
-colours each region by its live class; ``perubahan`` by its change since the published snapshot
-(bands of points). Both are labelled live; ``terbitan`` (the default) is the published map
-untouched. The switch is plain links (no script)."""
+Offered on the national map of an edition's current published version, for the index and for
+every dimension and sub-dimension chosen in the node selector (not for a single indicator: the
+live index stores aggregate nodes), to whoever may see the live index
+(:func:`ikp_web.apps.live.panels.may_see_live`). ``langsung`` colours each region by the node's
+live class; ``perubahan`` by its change since the published snapshot (bands of points), a region
+whose class changed outlined (``lkc``). Both are labelled live and name each region's class now
+and published; ``terbitan`` (the default) is the published map untouched. The switch is plain
+links (no script)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models.fields.json import KeyTransform
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -27,7 +31,7 @@ from ikp_web.apps.dashboards.maps import (
     no_data_title,
     profile_url,
 )
-from ikp_web.apps.live.models import LiveRun
+from ikp_web.apps.live.models import LiveRun, NodeResult
 from ikp_web.apps.live.panels import may_see_live
 from ikp_web.apps.live.services import latest_run
 
@@ -42,6 +46,12 @@ class Switch:
     mode: str
     links: list[tuple[str, str, str, bool]] = field(default_factory=list)  # mode, label, url, on
     run: LiveRun | None = None
+    node: str = ""
+    root: str = ""
+
+
+def class_name(labels: Any, klass: str) -> str:
+    return labels.name(klass, lang()) if klass else "–"
 
 
 def band(delta: float) -> str:
@@ -65,7 +75,8 @@ def switch_for(request: HttpRequest, choice: Any, node: str, root: str, query: s
     """The switch for this page, or one without links when the live index is not offered."""
     wanted = request.GET.get(PARAM, "")
     mode = wanted if wanted in MODES else "terbitan"
-    if not (choice.published and choice.latest_published and node == root):
+    aggregates = choice.edition.framework.framework().aggregates
+    if not (choice.published and choice.latest_published and node in aggregates):
         return Switch("terbitan")
     if not may_see_live(request, choice.edition):
         return Switch("terbitan")
@@ -76,20 +87,32 @@ def switch_for(request: HttpRequest, choice: Any, node: str, root: str, query: s
     links = [
         (m, names[m], f"{request.path}?{query}&{urlencode({PARAM: m})}", m == mode) for m in MODES
     ]
-    return Switch(mode, links, run)
+    return Switch(mode, links, run, node, root)
+
+
+def node_rows(run: LiveRun, node: str, root: str) -> dict[str, NodeResult]:
+    """Region code → the live result of ``node`` (the index: the rows' own columns; another
+    node: its entry of ``LiveResult.nodes``, read alone from the JSON)."""
+    if node == root:
+        return {
+            code: NodeResult(node, score, klass, None, published, p_class, None, delta, {})
+            for code, score, klass, published, p_class, delta in run.results.values_list(
+                "region__code", "score", "klass", "published_score", "published_class", "delta"
+            )
+        }
+    return {
+        code: NodeResult.of(node, data or {})
+        for code, data in run.results.values_list("region__code", KeyTransform(node, "nodes"))
+        if data
+    }
 
 
 def live_map(switch: Switch, choice: Any, labels: Any) -> MapView:
-    """The national map coloured by the live class or by the change."""
+    """The national map of the switch's node coloured by the live class or by the change."""
     assert switch.run is not None
     level = "province" if choice.level == "province" else "regency"
     proj, shapes = national_geometry(level)
-    rows = {
-        code: (score, klass, published, delta)
-        for code, score, klass, published, delta in switch.run.results.values_list(
-            "region__code", "score", "klass", "published_score", "delta"
-        )
-    }
+    rows = node_rows(switch.run, switch.node or switch.root, switch.root)
     change = switch.mode == "perubahan"
     counts: dict[str, int] = {}
     items: dict[str, svgmap.MapItem] = {}
@@ -100,17 +123,34 @@ def live_map(switch: Switch, choice: Any, labels: Any) -> MapView:
             items[shape.code] = svgmap.MapItem("cx", no_data_title(shape.name, shape.code), href)
             counts["cx"] = counts.get("cx", 0) + 1
             continue
-        score, klass, published, delta = row
-        css = band(delta) if change else class_key(labels, klass)
+        css = band(row.delta) if change else class_key(labels, row.klass)
         counts[css] = counts.get(css, 0) + 1
-        title = _("%(name)s (%(code)s) — LANGSUNG skor %(now)s (terbitan %(pub)s, %(d)s)") % {
+        moved = row.klass != row.published_class
+        title = _(
+            "%(name)s (%(code)s) — LANGSUNG skor %(now)s · %(cls)s "
+            "(terbitan %(pub)s · %(pcls)s, %(d)s)"
+        ) % {
             "name": shape.name,
             "code": shape.code,
-            "now": fmt(score),
-            "pub": fmt(published),
-            "d": ("+" if delta > 0 else "") + fmt(delta),
+            "now": fmt(row.score),
+            "cls": class_name(labels, row.klass),
+            "pub": fmt(row.published_score),
+            "pcls": class_name(labels, row.published_class),
+            "d": ("+" if row.delta > 0 else "") + fmt(row.delta),
         }
-        items[shape.code] = svgmap.MapItem(css, title, href, {"data-delta": f"{delta:.6f}"})
+        if change and moved:
+            css += " lkc"
+            title += " — " + _("kelas berubah")
+        items[shape.code] = svgmap.MapItem(
+            css,
+            title,
+            href,
+            {
+                "data-delta": f"{row.delta:.6f}",
+                "data-class": row.klass,
+                "data-class-published": row.published_class,
+            },
+        )
     outline = national_geometry("province")[1] if level == "regency" else ()
     svg = svgmap.render_svg(
         shapes,
@@ -123,12 +163,15 @@ def live_map(switch: Switch, choice: Any, labels: Any) -> MapView:
             "data-testid": "map",
             "data-level": level,
             "data-live": switch.mode,
+            "data-node": switch.node or switch.root,
         },
     )
     if change:
         legend = [
             LegendItem(css, label, "", counts.get(css, 0)) for css, label in band_labels().items()
         ]
+        moved = sum(1 for r in rows.values() if r.klass != r.published_class)
+        legend.append(LegendItem("ld0 lkc", _("kelas berubah"), "", moved))
     else:
         legend = [
             LegendItem(f"k{i}", labels.name(lab, lang()), "", counts.get(f"k{i}", 0))

@@ -4,6 +4,9 @@ snapshot (never replacing it)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -71,7 +74,13 @@ class LiveRun(models.Model):
 class LiveResult(models.Model):
     """One region's index now (live) and in the published snapshot, the change, the points of
     the change per indicator (``contributions``: indicator → points) and the verified
-    incidents behind each indicator (``incidents``: indicator → incident ids)."""
+    incidents behind each indicator (``incidents``: indicator → incident ids).
+
+    ``nodes``: the same for every other aggregate node (dimensions, sub-dimensions), node code →
+    ``{"score", "class", "rank", "published_score", "published_class", "published_rank",
+    "delta", "contributions"}`` (contributions: indicator under the node → points of the node's
+    change). One JSON per region rather than one row per region × node: a refresh writes 514
+    rows, not 8,738, and the index rows the alerts read stay as they are."""
 
     run = models.ForeignKey(LiveRun, on_delete=models.CASCADE, related_name="results")
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
@@ -84,6 +93,7 @@ class LiveResult(models.Model):
     delta = models.FloatField(default=0.0)
     contributions = models.JSONField(default=dict, blank=True)
     incidents = models.JSONField(default=dict, blank=True)
+    nodes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "region"], name="unique_live_result")]
@@ -91,3 +101,48 @@ class LiveResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id}: {self.published_score} → {self.score}"
+
+    def node(self, code: str, root: str) -> NodeResult:
+        """The result of node ``code`` (``root``: the index, this row's own columns)."""
+        if code == root:
+            return NodeResult(
+                code,
+                self.score,
+                self.klass,
+                self.rank,
+                self.published_score,
+                self.published_class,
+                self.published_rank,
+                self.delta,
+                self.contributions,
+            )
+        return NodeResult.of(code, self.nodes.get(code) or {})
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    """One node's live result in a region (see ``LiveResult.nodes``)."""
+
+    code: str
+    score: float | None
+    klass: str
+    rank: float | None
+    published_score: float | None
+    published_class: str
+    published_rank: float | None
+    delta: float
+    contributions: dict[str, float]
+
+    @classmethod
+    def of(cls, code: str, data: dict[str, Any]) -> NodeResult:
+        return cls(
+            code,
+            data.get("score"),
+            data.get("class") or "",
+            data.get("rank"),
+            data.get("published_score"),
+            data.get("published_class") or "",
+            data.get("published_rank"),
+            float(data.get("delta") or 0.0),
+            dict(data.get("contributions") or {}),
+        )

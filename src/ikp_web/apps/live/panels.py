@@ -1,5 +1,7 @@
 """The live panel of a region profile: score and class now (live) against the published
-snapshot, the change, the indicators that drive it and, under each, its verified incidents.
+snapshot, the change, the indicators that drive it and, under each, its verified incidents; and
+a small table of each dimension (and each sub-dimension that moved) live against published, with
+the indicators that drive each.
 
 Who sees it: signed-in users; everyone when the edition's live index is public
 (``LiveEdition.public`` or ``IKP_LIVE_PUBLIC``). It shows only for the edition's current
@@ -20,7 +22,7 @@ from ikp.report import svgmap
 from ikp_web.apps.frameworks.models import Edition
 from ikp_web.apps.incidents.models import Incident
 from ikp_web.apps.incidents.services import can_report, visible_to
-from ikp_web.apps.live.models import LiveResult, LiveRun
+from ikp_web.apps.live.models import LiveResult, LiveRun, NodeResult
 from ikp_web.apps.live.services import latest_run, live_is_public
 from ikp_web.apps.scoring.models import Computation
 
@@ -30,6 +32,8 @@ LIVE_HEADER = "X-IKP-Live"
 MAX_LISTED = 20
 #: incident points drawn on a kecamatan map at most
 MAX_POINTS = 500
+#: driving indicators named per dimension in the panel's table
+MAX_NODE_DRIVERS = 3
 
 
 def may_see_live(request: HttpRequest, edition: Edition) -> bool:
@@ -104,6 +108,43 @@ def panel_context(
         "class_changed": row.klass != row.published_class,
         "drivers": drivers,
         "linkable": linkable,
+        "nodes": node_table(row, fw, labels, language),
+    }
+
+
+def node_table(row: LiveResult, fw: Framework, labels: Any, language: str) -> list[dict[str, Any]]:
+    """The dimensions (level below the index) live against published, each followed by its
+    sub-dimensions that moved; per node its class now and published and the indicators driving
+    its change (largest first)."""
+    out = []
+    for dim in fw.children(fw.root):
+        if dim not in fw.aggregates:
+            continue
+        out.append(_node_line(row.node(dim, fw.root), fw, labels, language, sub=False))
+        for sub in fw.children(dim):
+            if sub in fw.aggregates:
+                line = _node_line(row.node(sub, fw.root), fw, labels, language, sub=True)
+                if line["moved"]:
+                    out.append(line)
+    return out
+
+
+def _node_line(
+    r: NodeResult, fw: Framework, labels: Any, language: str, *, sub: bool
+) -> dict[str, Any]:
+    top = sorted(r.contributions.items(), key=lambda kv: -abs(kv[1]))[:MAX_NODE_DRIVERS]
+    return {
+        "code": r.code,
+        "name": fw.nodes[r.code].name(language),
+        "sub": sub,
+        "r": r,
+        "class_now": labels.name(r.klass, language) if r.klass else "",
+        "class_published": labels.name(r.published_class, language) if r.published_class else "",
+        "index_now": labels.index(r.klass),
+        "class_changed": r.klass != r.published_class,
+        "moved": abs(r.delta) > 1e-9 or r.klass != r.published_class,
+        "drivers": top,
+        "more": max(len(r.contributions) - MAX_NODE_DRIVERS, 0),
     }
 
 

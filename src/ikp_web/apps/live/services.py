@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from ikp import recipes
 from ikp.issues import IkpError
-from ikp.live import Window, compare_live, incident_counts, live_inputs, live_run
+from ikp.live import Window, compare_live_nodes, incident_counts, live_inputs, live_run
 from ikp.run import IndexRun
 from ikp_web.apps.core.bulk import insert_rows
 from ikp_web.apps.frameworks.models import Edition
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 #: live runs kept per edition (older ones are deleted after a refresh)
 KEEP_RUNS = 5
+#: decimals of the stored contributions (points of a 0–100 score)
+DECIMALS = 6
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -128,7 +130,10 @@ def compute_live(
     frame = verified_incidents(edition, window)  # the window applied in the query
     counts = incident_counts(frame, published.framework, regions, Window())
     live = live_run(published, live_inputs(published.data["raw"], counts.weighted))
-    table = compare_live(published, live)
+    root = published.framework.root
+    tables = compare_live_nodes(published, live, decimals=DECIMALS)
+    table = tables.pop(root)
+    nodes = node_json(tables)
     ids = incident_ids(frame)
     with transaction.atomic():
         run = LiveRun.objects.create(
@@ -158,6 +163,7 @@ def compute_live(
                 "delta",
                 "contributions",
                 "incidents",
+                "nodes",
             ),
             (
                 (
@@ -170,10 +176,11 @@ def compute_live(
                     row.class_published or "",
                     _f(row.rank_published),
                     _f(row.delta) or 0.0,
-                    {k: round(v, 6) for k, v in row.contributions.items()},
+                    row.contributions,
                     ids.get(row.region_code, {}),
+                    nodes[k],
                 )
-                for row in table.itertuples(index=False)
+                for k, row in enumerate(table.itertuples(index=False))
                 if row.region_code in pks
             ),
         )
@@ -183,6 +190,45 @@ def compute_live(
         run.save(update_fields=["seconds"])
     log.info("live %s: %d incidents, %.2f s", edition.slug, counts.n_in_window, run.seconds)
     return run
+
+
+def node_json(tables: dict[str, pd.DataFrame]) -> list[dict[str, dict[str, Any]]]:
+    """Per region (in the tables' order): node code → its live result (``LiveResult.nodes``),
+    numbers rounded to ``DECIMALS`` (shorter JSON: 514 regions × 16 nodes per refresh)."""
+    if not tables:
+        return []
+    n = len(next(iter(tables.values())))
+    out: list[dict[str, dict[str, Any]]] = [{} for _ in range(n)]
+    for code, t in tables.items():
+        columns = zip(
+            _numbers(t["score_live"]),
+            t["class_live"].tolist(),
+            _numbers(t["rank_live"]),
+            _numbers(t["score_published"]),
+            t["class_published"].tolist(),
+            _numbers(t["rank_published"]),
+            _numbers(t["delta"]),
+            t["contributions"].tolist(),
+            strict=True,
+        )
+        for k, (score, klass, rank, p_score, p_class, p_rank, delta, parts) in enumerate(columns):
+            out[k][code] = {
+                "score": score,
+                "class": klass or "",
+                "rank": rank,
+                "published_score": p_score,
+                "published_class": p_class or "",
+                "published_rank": p_rank,
+                "delta": delta or 0.0,
+                "contributions": parts,
+            }
+    return out
+
+
+def _numbers(column: pd.Series) -> list[float | None]:
+    """``column`` rounded to ``DECIMALS``, NaN as None (JSON has no NaN)."""
+    values = np.round(column.to_numpy(dtype=float), DECIMALS)
+    return [None if v != v else v for v in values.tolist()]
 
 
 def _f(value: Any) -> float | None:
