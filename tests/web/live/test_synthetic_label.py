@@ -32,7 +32,7 @@ def test_map_points_of_synthetic_incidents_say_so(
 ) -> None:
     user = personas["bogor"].user
     incident = report(edition, user, latitude="-6.55", longitude="106.85")
-    verify(incident, user, django_capture_on_commit_callbacks)
+    verify(incident, personas["jabar"].user, django_capture_on_commit_callbacks)  # four-eyes
     Incident.objects.filter(pk=incident.pk).update(synthetic=True)
     html = personas["bogor"].client.get(URL).content.decode()
     point = html[html.index(f'data-incident="{incident.pk}"') :].split("</circle>")[0]
