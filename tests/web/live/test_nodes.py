@@ -80,7 +80,7 @@ def test_a_dimension_class_changes_on_the_published_cutoffs(
             district_code="32.11.01",
             indicator_code="I42",
         )
-        verify(incident, user, django_capture_on_commit_callbacks)
+        verify(incident, personas["ri"].user, django_capture_on_commit_callbacks)  # four-eyes
     fw = edition.framework.framework()
     cutoffs = fw.cutoffs("regency")
     labels = fw.class_labels("id")
