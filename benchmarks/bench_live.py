@@ -138,6 +138,7 @@ def bench_end_to_end(n: int, postgres: bool) -> None:
         "edition", "occurred_at", "province", "regency", "district_code", "village_code",
         "indicator_code", "incidence_level", "description", "source_type", "via",
         "contact_name", "contact_phone", "contact_email", "status", "created", "updated",
+        "synthetic",
     )  # fmt: skip
     with transaction.atomic():
         insert_rows(
@@ -162,6 +163,7 @@ def bench_end_to_end(n: int, postgres: bool) -> None:
                     "verified",
                     now,
                     now,
+                    True,
                 )  # fmt: skip
                 for code, ind, lv, when in frame.itertuples(index=False)
             ),
