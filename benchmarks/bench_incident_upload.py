@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import fmt, peak_rss_mb  # noqa: E402
-from _web import setup_django  # noqa: E402
+from _web import setup_django, synthetic_regency_edition  # noqa: E402
 from bench_incidents import synthetic_rows  # noqa: E402
 
 DATABASE = "ikp_upload_bench"
@@ -59,28 +59,14 @@ def run(n: int, postgres: bool) -> None:
     from django.core.files.base import ContentFile
     from huey.contrib.djhuey import HUEY
 
-    from ikp.framework import load_framework
     from ikp.regions import RegionRegistry
     from ikp_web.apps.accounts.models import Profile
-    from ikp_web.apps.frameworks.models import Edition, FrameworkVersion
     from ikp_web.apps.incidents import bulk
     from ikp_web.apps.incidents.models import Incident, IncidentUpload
     from ikp_web.apps.incidents.tasks import upload_task
-    from ikp_web.apps.regions.services import load_regions
 
     HUEY.immediate = True  # the task runs in this process, as a worker would
-    load_regions("current")
-    fw = load_framework("ikp-2024")
-    version = FrameworkVersion.objects.create(
-        slug="ikp-2024", version=fw.version, name=fw.name_id, definition=fw.to_yaml()
-    )
-    edition = Edition.objects.create(
-        slug="ikp-2024-kabkota",
-        name="IKP 2024 kab/kota (DATA SINTETIS)",
-        framework=version,
-        region_level="regency",
-        synthetic=True,
-    )
+    fw, edition = synthetic_regency_edition()
     user = get_user_model().objects.create_user(username="bench-ri", password="x-password-123")
     Profile.objects.create(user=user, role=Profile.Role.RI)
     registry = RegionRegistry.load("current", max_level=4)

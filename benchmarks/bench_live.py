@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import best_of, fmt, peak_rss_mb  # noqa: E402
 from _web import setup_django as common_setup_django  # noqa: E402
+from _web import synthetic_regency_edition  # noqa: E402
 
 N_DEFAULT = 200_000
 PG_URL = "postgres://postgres@127.0.0.1:5432/ikp_live_bench"
@@ -86,34 +87,20 @@ def bench_end_to_end(n: int, postgres: bool) -> None:
     from django.utils import timezone
     from huey.contrib.djhuey import HUEY
 
-    from ikp.framework import load_framework
     from ikp.run import compute
     from ikp.sample import combine_levels, generate
     from ikp_web.apps.accounts.models import Profile
     from ikp_web.apps.core.bulk import insert_rows
-    from ikp_web.apps.frameworks.models import Edition, FrameworkVersion
     from ikp_web.apps.incidents import services as incident_services
     from ikp_web.apps.incidents.models import Incident
     from ikp_web.apps.live import services as live
     from ikp_web.apps.live.models import LiveRun
     from ikp_web.apps.regions.models import Region
-    from ikp_web.apps.regions.services import load_regions
     from ikp_web.apps.scoring.services import do_publish, method_steps, store_run
 
     HUEY.immediate = True  # the task runs in this process, as a worker would
     t = time.perf_counter()
-    load_regions("current")
-    fw = load_framework("ikp-2024")
-    fv = FrameworkVersion.objects.create(
-        slug="ikp-2024", version=fw.version, name=fw.name_id, definition=fw.to_yaml()
-    )
-    edition = Edition.objects.create(
-        slug="ikp-2024-kabkota",
-        name="IKP 2024 kab/kota (DATA SINTETIS)",
-        framework=fv,
-        region_level="regency",
-        synthetic=True,
-    )
+    fw, edition = synthetic_regency_edition()
     counts = generate(fw, "regency", seed=2024).counts.sort_values("region_code")
     counts = counts.reset_index(drop=True)
     names = dict(zip(counts["region_code"], counts["region_name"], strict=True))
